@@ -1,0 +1,169 @@
+"""Link footnote markers to their notes, by position.
+
+Pure: takes the markers and the note-like paragraphs of a document in source
+order and decides which paragraph is the note of which marker. Numbers alone are
+not enough: FRUS numbers notes per printed page (a document may start at 2,
+repeat a number, or use ``*``), and OCR misreads digits (``85`` for ``35``).
+
+The rules, in order, for each note-like paragraph as it is met:
+1. the earliest marker still waiting whose printed label equals the note's label;
+2. otherwise a waiting marker whose label is one OCR-confusable digit away and
+   that no note of the document carries: linked and flagged ``marker-repaired``;
+3. otherwise, if it stands beside a linked note and its number continues theirs
+   (or it sits under a "Notes" heading), it is a note without a marker;
+4. otherwise it is not a note at all (a numbered paragraph such as a telegram
+   number "2057. Judson's visit ...") and stays in the body.
+Markers still waiting at the end have no note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Digit pairs that OCR of printed superscripts is known to confuse.
+OCR_CONFUSABLE = {
+    frozenset(p)
+    for p in ("38", "35", "58", "56", "68", "89", "08", "09", "17", "14", "27", "13", "69", "06")
+}
+
+MARKER_REPAIRED = "marker-repaired"
+MARKER_WITHOUT_NOTE = "marker-without-note"
+NOTE_WITHOUT_MARKER = "note-without-marker"
+
+
+@dataclass(frozen=True)
+class MarkerRef:
+    """A footnote marker as found in the text."""
+
+    index: int  # position among the document's markers
+    label: str  # as printed: "12", "*"
+    position: int  # source offset, for ordering
+
+
+@dataclass(frozen=True)
+class NoteRef:
+    """A paragraph that looks like a note ("12. text")."""
+
+    index: int  # position among the note-like paragraphs
+    label: str
+    position: int  # source offset
+    block: int  # block number in the document, for adjacency
+    in_notes_section: bool = False  # under a "Notes" heading
+
+
+@dataclass
+class Link:
+    """One footnote: a marker, a note, or both."""
+
+    marker: int | None
+    note: int | None
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LinkResult:
+    links: list[Link]
+    note_indexes: set[int]  # note-like paragraphs that really are notes
+
+    def by_note(self) -> dict[int, Link]:
+        return {ln.note: ln for ln in self.links if ln.note is not None}
+
+
+def ocr_confusable(printed: str, label: str) -> bool:
+    """True when `printed` may be an OCR misreading of `label` (one digit off)."""
+    if len(printed) != len(label) or not printed.isdigit() or not label.isdigit():
+        return False
+    diffs = [(a, b) for a, b in zip(printed, label) if a != b]
+    return len(diffs) == 1 and frozenset(diffs[0]) in OCR_CONFUSABLE
+
+
+def _as_int(label: str) -> int | None:
+    return int(label) if label.isdigit() else None
+
+
+def link_footnotes(markers: list[MarkerRef], notes: list[NoteRef]) -> LinkResult:
+    """Decide which note belongs to which marker. See the module docstring."""
+    note_labels = {n.label for n in notes}
+    events = sorted(
+        [(m.position, 0, m) for m in markers] + [(n.position, 1, n) for n in notes],
+        key=lambda e: (e[0], e[1]),
+    )
+    waiting: list[MarkerRef] = []
+    links: list[Link] = []
+    linked_notes: dict[int, Link] = {}
+    unlinked: list[NoteRef] = []
+
+    for _, kind, item in events:
+        if kind == 0:
+            waiting.append(item)  # type: ignore[arg-type]
+            continue
+        note: NoteRef = item  # type: ignore[assignment]
+        match = next((m for m in waiting if m.label == note.label), None)
+        flags: list[str] = []
+        if match is None:
+            match = next(
+                (
+                    m
+                    for m in waiting
+                    if m.label not in note_labels and ocr_confusable(m.label, note.label)
+                ),
+                None,
+            )
+            if match is not None:
+                flags.append(MARKER_REPAIRED)
+        if match is None:
+            unlinked.append(note)
+            continue
+        waiting.remove(match)
+        link = Link(marker=match.index, note=note.index, flags=flags)
+        links.append(link)
+        linked_notes[note.index] = link
+
+    # Notes without markers: only where they sit among real notes and continue
+    # their numbering, or in a notes section. Repeat until nothing changes so a
+    # run of orphan notes is found from either end.
+    by_block = {n.block: n for n in notes}
+    changed = True
+    orphans: dict[int, Link] = {}
+    while changed:
+        changed = False
+        for note in unlinked:
+            if note.index in orphans:
+                continue
+            if note.in_notes_section or _continues_neighbour(
+                note, by_block, linked_notes, orphans
+            ):
+                orphans[note.index] = Link(marker=None, note=note.index, flags=[NOTE_WITHOUT_MARKER])
+                changed = True
+
+    for m in waiting:
+        links.append(Link(marker=m.index, note=None, flags=[MARKER_WITHOUT_NOTE]))
+    links.extend(orphans.values())
+    links.sort(key=lambda ln: _link_position(ln, markers, notes))
+    return LinkResult(links=links, note_indexes=set(linked_notes) | set(orphans))
+
+
+def _continues_neighbour(
+    note: NoteRef,
+    by_block: dict[int, NoteRef],
+    linked: dict[int, Link],
+    orphans: dict[int, Link],
+) -> bool:
+    n = _as_int(note.label)
+    if n is None:
+        return False
+    for step in (-1, 1):
+        other = by_block.get(note.block + step)
+        if other is None or (other.index not in linked and other.index not in orphans):
+            continue
+        k = _as_int(other.label)
+        if k is not None and k == n - step:
+            return True
+    return False
+
+
+def _link_position(link: Link, markers: list[MarkerRef], notes: list[NoteRef]) -> int:
+    if link.marker is not None:
+        return markers[link.marker].position
+    assert link.note is not None
+    return notes[link.note].position
