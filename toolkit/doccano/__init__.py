@@ -1,0 +1,1 @@
+"""The embedded doccano annotation server: install, start, stop, status (see ``server``)."""

@@ -1,0 +1,268 @@
+"""Archival references, read with patterns that are data (``data/archives.toml``).
+
+`load_archives()` reads the bundled file plus any the user names; the resulting
+`Archives` finds references in a piece of text:
+
+    >>> archives = load_archives()
+    >>> [r.key for r in archives.find("PRO F.O. 371/3298/1957.")]
+    [('PRO', 'FO 371', '3298', '1957')]
+
+Pure apart from reading the pattern files once.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from toolkit.errors import ConfigError
+
+ITEM = r"\d+[a-z]?(?:\s*[-–]\s*\d+[a-z]?)?"
+ITEMS = rf"{ITEM}(?:\s*,\s*(?:and\s+)?{ITEM}(?![/\d]))*"
+DECIMAL_ITEM = r"\d{3}(?:\.\d+[a-z]?)?/\d+[a-z]?|\d+[a-z]\b"
+DECIMAL_ITEMS = rf"\d{{3}}(?:\.\d+[a-z]?)?/\d+[a-z]?(?:\s*,\s*(?:and\s+)?(?:{DECIMAL_ITEM}))*"
+ITEM_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?")
+DEFINITION = re.compile(
+    r"(?i:henceforth|hereafter|hereinafter)\s+(?:be\s+)?(?i:cited|referred\s+to)\s+as\s+"
+    r"(?P<abbr>[A-Z][\w.]*(?:\s+[A-Z0-9][\w.]*)*?)(?=\s+followed\b|,|\.?\s*$|\.\s|\s*\()",
+)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One archival item: an archive, a series in it, a volume, an item."""
+
+    archive: str
+    series: str | None
+    volume: str | None
+    item: str | None
+    raw: str  # the text matched, items list included
+    start: int  # offsets in the text searched
+    end: int
+    pattern: str
+
+    @property
+    def key(self) -> tuple[str, str | None, str | None, str | None]:
+        return (self.archive, self.series, self.volume, self.item)
+
+
+@dataclass
+class Pattern:
+    archive: str
+    name: str
+    regex: re.Pattern[str]
+    series: str
+    continues: bool = False
+    item_prefix: str | None = None
+
+
+@dataclass
+class Archive:
+    id: str
+    name: str
+    departments: dict[str, str] = field(default_factory=dict)
+    series_rewrite: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
+
+
+@dataclass
+class Definition:
+    """"henceforth cited as X": X stands for an archive (and a series) from here on."""
+
+    abbreviation: str
+    archive: str
+    series: str | None
+    regex: re.Pattern[str]
+
+
+@dataclass
+class Archives:
+    archives: dict[str, Archive]
+    patterns: list[Pattern]
+
+    def name_of(self, archive_id: str) -> str:
+        archive = self.archives.get(archive_id)
+        return archive.name if archive else archive_id
+
+    def find(self, text: str, definitions: list[Definition] | None = None) -> list[Reference]:
+        """Every reference in `text`, in order, one per item."""
+        candidates: list[tuple[int, int, Pattern | Definition, re.Match[str]]] = []
+        for pattern in self.patterns:
+            if pattern.continues:
+                continue
+            for m in pattern.regex.finditer(text):
+                candidates.append((m.start(), m.end(), pattern, m))
+        for definition in definitions or []:
+            for m in definition.regex.finditer(text):
+                candidates.append((m.start(), m.end(), definition, m))
+        chosen = _non_overlapping(candidates)
+
+        # Continuations fill the gaps after a reference to the same archive.
+        for pattern in self.patterns:
+            if not pattern.continues:
+                continue
+            for m in pattern.regex.finditer(text):
+                if any(s < m.end() and m.start() < e for s, e, _, _ in chosen):
+                    continue
+                before = [c for c in chosen if c[1] <= m.start()]
+                if before and _archive_of(max(before, key=lambda c: c[1])[2]) == pattern.archive:
+                    chosen.append((m.start(), m.end(), pattern, m))
+            chosen.sort(key=lambda c: c[0])
+
+        refs: list[Reference] = []
+        last_groups: dict[str, dict[str, str]] = {}
+        for start, end, source, m in sorted(chosen, key=lambda c: c[0]):
+            groups = {k: v for k, v in m.groupdict().items() if v is not None}
+            archive_id = _archive_of(source)
+            if isinstance(source, Pattern) and source.continues:
+                groups = {**last_groups.get(archive_id, {}), **groups}
+            last_groups[archive_id] = groups
+            refs.extend(self._expand(text, start, end, source, groups))
+        return refs
+
+    def _expand(self, text: str, start: int, end: int, source: Pattern | Definition,
+                groups: dict[str, str]) -> list[Reference]:
+        raw = text[start:end]
+        if isinstance(source, Definition):
+            archive_id, name = source.archive, f"defined as {source.abbreviation}"
+            series = groups.get("series")
+            series = self._rewrite(archive_id, _clean(series)) if series else source.series
+            item_prefix = None
+        else:
+            archive_id, name = source.archive, source.name
+            series = self._series(source, groups)
+            item_prefix = source.item_prefix
+        volume = groups.get("volume")
+        items = [i for i in ITEM_SPLIT.split(groups.get("items", "").strip()) if i] or [None]
+        refs = []
+        prefix = ""
+        for item in items:
+            if item is not None:
+                item = re.sub(r"\s*[-–]\s*", "-", item)
+                if item_prefix:
+                    if item_prefix in item:
+                        prefix = item[: item.rindex(item_prefix) + 1]
+                    elif prefix:
+                        item = prefix + item
+            refs.append(Reference(archive_id, series, volume, item, raw, start, end, name))
+        return refs
+
+    def _series(self, pattern: Pattern, groups: dict[str, str]) -> str | None:
+        archive = self.archives[pattern.archive]
+        values = dict(groups)
+        if "department" in values:
+            dept = values["department"]
+            values["department"] = archive.departments.get(
+                dept, archive.departments.get(re.sub(r"\s+", "", dept), re.sub(r"[.\s]", "", dept))
+            )
+        if "series" in values:
+            values["series"] = self._rewrite(pattern.archive, _clean(values["series"]))
+        try:
+            series = pattern.series.format(**values)
+        except KeyError:
+            return None
+        return series.strip() or None
+
+    def _rewrite(self, archive_id: str, series: str) -> str:
+        archive = self.archives.get(archive_id)
+        for regex, replacement in archive.series_rewrite if archive else []:
+            series = regex.sub(replacement, series)
+        return series.strip(" ,;")
+
+    def learn_definitions(self, text: str, refs: list[Reference]) -> list[Definition]:
+        """Definitions made in `text` ("henceforth cited as PRO F.O. 371")."""
+        found = []
+        for m in DEFINITION.finditer(text):
+            abbr = m.group("abbr").rstrip(".")
+            before = [r for r in refs if r.start < m.start()]
+            if before:
+                archive, series = before[-1].archive, before[-1].series
+            else:
+                archive, series = abbr.split()[0], None
+            # "PRO F.O. 371" already names the series; a bare "MAE" is followed by one.
+            series_in_abbr = bool(re.search(r"\d", abbr))
+            found.append(_definition(abbr, archive, series if series_in_abbr else None))
+        return found
+
+
+def _definition(abbr: str, archive: str, series: str | None) -> Definition:
+    head = re.escape(abbr).replace(r"\ ", r"\s+")
+    if series is not None:
+        body = rf"\s*/\s*(?P<volume>\d+)/(?P<items>{ITEMS})"
+    else:
+        body = rf",\s+\*?(?P<series>[A-Z][^/*\d;]*?)\*?,\s+(?P<volume>\d+)/(?P<items>{ITEMS})"
+    return Definition(abbr, archive, series, re.compile(rf"(?<![\w.]){head}{body}"))
+
+
+def _archive_of(source: Pattern | Definition) -> str:
+    return source.archive
+
+
+def _clean(series: str) -> str:
+    return re.sub(r"\s+", " ", series.replace("*", "")).strip(" ,;")
+
+
+def _non_overlapping(candidates: list) -> list:
+    """Longest match wins where two overlap; ties go to the earlier pattern."""
+    chosen: list = []
+    for cand in sorted(candidates, key=lambda c: (-(c[1] - c[0]), c[0])):
+        if all(cand[1] <= s or e <= cand[0] for s, e, _, _ in chosen):
+            chosen.append(cand)
+    return sorted(chosen, key=lambda c: c[0])
+
+
+def _compile(regex: str, where: str) -> re.Pattern[str]:
+    expanded = regex.replace("{items}", ITEMS).replace("{decimal_items}", DECIMAL_ITEMS)
+    try:
+        return re.compile(expanded)
+    except re.error as exc:
+        raise ConfigError(f"{where}: the regex does not compile ({exc}); fix it in that file") from exc
+
+
+def load_archives(extra: list[Path] | None = None) -> Archives:
+    """The bundled archive patterns plus the user's files (and $TOOLKIT_ARCHIVES)."""
+    files: list[tuple[str, str]] = [
+        ("toolkit/data/archives.toml",
+         resources.files("toolkit.data").joinpath("archives.toml").read_text("utf-8"))
+    ]
+    paths = list(extra or [])
+    env = os.environ.get("TOOLKIT_ARCHIVES", "")
+    paths += [Path(p) for p in env.split(os.pathsep) if p]
+    for path in paths:
+        try:
+            files.append((str(path), Path(path).read_text("utf-8")))
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read archive patterns ({exc.strerror}); check the path") from exc
+    archives: dict[str, Archive] = {}
+    patterns: list[Pattern] = []
+    for where, text in files:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{where}: not valid TOML ({exc}); fix the file") from exc
+        for n, entry in enumerate(data.get("archive", []), start=1):
+            place = f"{where}, archive #{n}"
+            if "id" not in entry:
+                raise ConfigError(f"{place}: has no `id`; give every [[archive]] an id such as \"PRO\"")
+            archive = archives.setdefault(entry["id"], Archive(entry["id"], entry.get("name", entry["id"])))
+            archive.departments.update(entry.get("departments", {}))
+            for pair in entry.get("series_rewrite", []):
+                archive.series_rewrite.append((_compile(pair[0], place), pair[1]))
+            for k, p in enumerate(entry.get("pattern", []), start=1):
+                ppl = f"{place}, pattern #{k}"
+                if "regex" not in p:
+                    raise ConfigError(f"{ppl}: has no `regex`")
+                patterns.append(
+                    Pattern(
+                        archive=archive.id,
+                        name=p.get("name", f"pattern {k}"),
+                        regex=_compile(p["regex"], ppl),
+                        series=p.get("series", "{series}"),
+                        continues=bool(p.get("continues", False)),
+                        item_prefix=p.get("item_prefix"),
+                    )
+                )
+    return Archives(archives, patterns)
