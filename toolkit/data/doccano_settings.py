@@ -29,6 +29,9 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 MEDIA_ROOT = str(_DATA_DIR / "media")
 DJANGO_DRF_FILEPOND_FILE_STORE_PATH = MEDIA_ROOT
 DJANGO_DRF_FILEPOND_UPLOAD_TMP = str(_DATA_DIR / "filepond-temp-uploads")
+# Without this, django-drf-filepond answers 500 to every upload whose temporary
+# folder lies outside doccano's BASE_DIR (site-packages/backend).
+DJANGO_DRF_FILEPOND_ALLOW_EXTERNAL_UPLOAD_DIR = True
 
 # No separate celery worker: imports and exports run inside the web process, and
 # their results are stored so that /v1/tasks/status/<id> reports them as ready.

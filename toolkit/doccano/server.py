@@ -26,6 +26,7 @@ import fcntl
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -75,6 +76,10 @@ ADMIN_USERNAME = "admin"
 SETTINGS_MODULE = "config.settings.historians_toolkit"
 HOME_ENV = "TOOLKIT_DOCCANO_HOME"
 DATA_ENV = "TOOLKIT_DOCCANO_DATA"
+PYTHON_ENV = "TOOLKIT_DOCCANO_PYTHON"
+# pandas<2, which doccano 1.8.4 requires, has wheels for CPython 3.8 to 3.11 only.
+SERVER_PYTHONS = ((3, 8), (3, 11))
+GUNICORN_PACKAGE = "gunicorn>=20.1,<21"
 
 INSTALL_TIMEOUT = 1800.0
 INIT_TIMEOUT = 300.0
@@ -200,6 +205,7 @@ class InstallResult:
     """What ``install_server`` did."""
 
     venv: Path
+    python: str
     packages: tuple[str, ...]
     installed: bool
     seconds: float
@@ -208,6 +214,7 @@ class InstallResult:
     def to_json(self) -> dict[str, Any]:
         return {
             "venv": str(self.venv),
+            "python": self.python,
             "packages": list(self.packages),
             "installed": self.installed,
             "seconds": round(self.seconds, 1),
@@ -270,8 +277,17 @@ def is_server_installed(home: str | Path | None = None) -> bool:
     return _is_installed(server_paths(home=home))
 
 
-def install_server(home: str | Path | None = None, *, timeout: float = INSTALL_TIMEOUT) -> InstallResult:
-    """Create the server's virtual environment and pip-install the pinned doccano; idempotent."""
+def install_server(
+    home: str | Path | None = None,
+    *,
+    python: str | Path | None = None,
+    timeout: float = INSTALL_TIMEOUT,
+) -> InstallResult:
+    """Create the server's virtual environment and pip-install the pinned doccano; idempotent.
+
+    ``python`` is the interpreter for that environment: by default ``$TOOLKIT_DOCCANO_PYTHON``,
+    else the current Python if it is 3.8 to 3.11, else ``python3.11`` or ``python3.10`` on PATH.
+    """
     paths = server_paths(home=home)
     started = time.monotonic()
     if _is_installed(paths):
@@ -280,43 +296,82 @@ def install_server(home: str | Path | None = None, *, timeout: float = INSTALL_T
     with _file_lock(paths.install_lock, "installing doccano", LOCK_TIMEOUT + timeout):
         if _is_installed(paths):
             return _install_result(paths, installed=False, started=started)
+        interpreter = _choose_python(python)
         deadline = started + timeout
-        with open(paths.install_log, "a", encoding="utf-8") as log:
-            _log_line(log, f"installing {' '.join(SERVER_PACKAGES)} into {paths.venv} with {sys.executable}")
+        with _open_log(paths.install_log) as log:
+            _log_line(log, f"installing {' '.join(SERVER_PACKAGES)} into {paths.venv} with {interpreter}")
+            # --clear only when a previous environment is broken (its interpreter is gone).
+            clear = ["--clear"] if paths.venv.exists() and not paths.python.exists() else []
             _run_logged(
-                [sys.executable, "-m", "venv", str(paths.venv)],
+                [interpreter, "-m", "venv", *clear, str(paths.venv)],
                 log=log,
                 deadline=deadline,
                 what="creating the server's virtual environment",
                 fix="on Debian or Ubuntu install the python3-venv package, then run `toolkit server install` again",
             )
+            pip = [str(paths.python), "-m", "pip", "install", "--disable-pip-version-check", "--no-input"]
             _run_logged(
-                [str(paths.python), "-m", "pip", "install", "--disable-pip-version-check", "--no-input",
-                 *SERVER_PACKAGES],
+                # Binary only: a source build of pandas 1.x takes many minutes and then fails.
+                [*pip, "--only-binary", "numpy,pandas", *SERVER_PACKAGES],
                 log=log,
                 deadline=deadline,
                 what=f"pip install of doccano {DOCCANO_VERSION}",
                 fix="check that PyPI is reachable and the disk has 1 GB free, then run `toolkit server install` again",
             )
+            if not paths.gunicorn.exists():
+                _run_logged(
+                    [*pip, GUNICORN_PACKAGE],
+                    log=log,
+                    deadline=deadline,
+                    what="pip install of gunicorn",
+                    fix="check that PyPI is reachable, then run `toolkit server install` again",
+                )
             _log_line(log, "installed")
-        if not paths.gunicorn.exists():
-            raise ServerError(
-                f"pip installed doccano without gunicorn in {paths.venv}; see {paths.install_log}; "
-                f"remove {paths.venv} and run `toolkit server install` again"
-            )
         _install_settings(paths)
-        marker = {
-            "packages": list(SERVER_PACKAGES),
-            "python": sys.version.split()[0],
-            "installed_at": _now(),
-        }
+        marker = {"packages": list(SERVER_PACKAGES), "python": interpreter, "installed_at": _now()}
         paths.install_marker.write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
     return _install_result(paths, installed=True, started=started)
+
+
+def _choose_python(python: str | Path | None) -> str:
+    """An interpreter doccano 1.8.4 installs on (3.8 to 3.11), or ServerError naming the fix."""
+    given = str(python) if python else os.environ.get(PYTHON_ENV) or None
+    candidates = [given] if given else [sys.executable, "python3.11", "python3.10"]
+    tried = []
+    for candidate in candidates:
+        path = shutil.which(candidate) if os.sep not in candidate else candidate
+        version = _python_version(path) if path else None
+        tried.append(f"{candidate} ({'.'.join(map(str, version)) if version else 'not found'})")
+        if version is not None and SERVER_PYTHONS[0] <= version <= SERVER_PYTHONS[1]:
+            return str(path)
+    raise ServerError(
+        f"doccano {DOCCANO_VERSION} needs Python 3.8 to 3.11 (pandas 1.x has no wheels for newer ones); "
+        f"tried {', '.join(tried)}; install Python 3.11 and name it with `toolkit server install --python PATH` "
+        f"or ${PYTHON_ENV}"
+    )
+
+
+def _python_version(path: str) -> tuple[int, int] | None:
+    if os.path.realpath(path) == os.path.realpath(sys.executable):
+        return sys.version_info[0], sys.version_info[1]
+    try:
+        out = subprocess.run(
+            [path, "-c", "import sys; print('%d %d' % sys.version_info[:2])"],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        ).stdout.split()
+        return int(out[0]), int(out[1])
+    except (OSError, subprocess.SubprocessError, ValueError, IndexError):
+        return None
 
 
 def _install_result(paths: ServerPaths, *, installed: bool, started: float) -> InstallResult:
     return InstallResult(
         venv=paths.venv,
+        python=str(_read_marker(paths).get("python", "")),
         packages=SERVER_PACKAGES,
         installed=installed,
         seconds=time.monotonic() - started,
@@ -324,14 +379,17 @@ def _install_result(paths: ServerPaths, *, installed: bool, started: float) -> I
     )
 
 
-def _is_installed(paths: ServerPaths) -> bool:
+def _read_marker(paths: ServerPaths) -> dict[str, Any]:
     try:
         marker = json.loads(paths.install_marker.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
+        return {}
+    return marker if isinstance(marker, dict) else {}
+
+
+def _is_installed(paths: ServerPaths) -> bool:
     return (
-        isinstance(marker, dict)
-        and marker.get("packages") == list(SERVER_PACKAGES)
+        _read_marker(paths).get("packages") == list(SERVER_PACKAGES)
         and paths.python.exists()
         and paths.gunicorn.exists()
     )
@@ -349,7 +407,7 @@ def _require_installed(paths: ServerPaths) -> Path:
 def _install_settings(paths: ServerPaths) -> None:
     """Copy the toolkit's Django settings module into doccano's ``config/settings``."""
     backend = _require_backend_dir(paths)
-    source = resources.files("toolkit").joinpath("data", "doccano_settings.py").read_bytes()
+    source = resources.files("toolkit").joinpath("data").joinpath("doccano_settings.py").read_bytes()
     target = backend / "config" / "settings" / (SETTINGS_MODULE.rsplit(".", 1)[1] + ".py")
     if not target.exists() or target.read_bytes() != source:
         tmp = target.with_name(target.name + f".{os.getpid()}.tmp")
@@ -471,7 +529,7 @@ def _initialize_data_dir(paths: ServerPaths, backend: Path, env: dict[str, str],
     paths.media.mkdir(mode=0o700, exist_ok=True)
     existing = _load_credentials(paths)
     password = existing[2] if existing else secrets.token_urlsafe(24)
-    with open(paths.log_file, "a", encoding="utf-8") as log:
+    with _open_log(paths.log_file) as log:
         _log_line(log, f"initializing {paths.data_dir} (doccano init)")
         _run_logged(
             [str(paths.doccano), "init"],
@@ -481,6 +539,7 @@ def _initialize_data_dir(paths: ServerPaths, backend: Path, env: dict[str, str],
             fix=f"see {paths.log_file}; remove {paths.database} and start again",
             env=env,
             cwd=backend,
+            umask=0o077,
         )
         _log_line(log, f"creating the admin user {ADMIN_USERNAME!r}")
         _run_logged(
@@ -492,6 +551,7 @@ def _initialize_data_dir(paths: ServerPaths, backend: Path, env: dict[str, str],
             env=env,
             cwd=backend,
             stdin_text=password + "\n",
+            umask=0o077,
         )
     _write_credentials(paths, url, password)
 
@@ -509,7 +569,7 @@ def _launch_gunicorn(paths: ServerPaths, backend: Path, env: dict[str, str], por
         "--env", f"{DATA_ENV}={paths.data_dir}",
         "config.wsgi",
     ]
-    with open(paths.log_file, "a", encoding="utf-8") as log:
+    with _open_log(paths.log_file) as log:
         _log_line(log, f"starting gunicorn on {HOST}:{port}")
         try:
             launched = subprocess.run(
@@ -522,6 +582,7 @@ def _launch_gunicorn(paths: ServerPaths, backend: Path, env: dict[str, str], por
                 timeout=30,
                 check=True,
                 text=True,
+                umask=0o077,
             )
             return int(launched.stdout.strip())
         except (subprocess.SubprocessError, ValueError, OSError) as error:
@@ -610,7 +671,7 @@ def stop_server(data_dir: str | Path | None = None, *, timeout: float = STOP_TIM
         stopped = _end_process_group(pid, paths, timeout)
         paths.pid_file.unlink(missing_ok=True)
         if stopped:
-            with open(paths.log_file, "a", encoding="utf-8") as log:
+            with _open_log(paths.log_file) as log:
                 _log_line(log, f"stopped (pid {pid})")
         return stopped
 
@@ -765,6 +826,12 @@ def _log_line(log: IO[str], message: str) -> None:
     log.flush()
 
 
+def _open_log(path: Path) -> IO[str]:
+    """Open a log for appending; a new one is readable by its owner only."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    return os.fdopen(fd, "a", encoding="utf-8")
+
+
 def _create_private_dir(path: Path) -> None:
     if not path.is_dir():
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -790,6 +857,7 @@ def _run_logged(
     env: dict[str, str] | None = None,
     cwd: Path | None = None,
     stdin_text: str | None = None,
+    umask: int = -1,
 ) -> None:
     """Run ``argv`` with its output appended to ``log``; raise ServerError on failure or timeout."""
     log.flush()
@@ -806,6 +874,7 @@ def _run_logged(
             timeout=remaining,
             check=True,
             text=True,
+            umask=umask,
         )
     except subprocess.TimeoutExpired:
         raise ServerError(f"{what} did not finish within {remaining:.0f} s; see {log.name}; {fix}") from None

@@ -285,7 +285,7 @@ def _resolve_ibid(notes: list[ParsedNote], n: int, k: int, cit: Citation) -> Non
         cands = [j for j, c in enumerate(notes[n - 1].citations) if c.kind != COMMENTARY]
         if not cands:
             return
-        target = cands[0]
+        target = cands[-1]  # the source cited immediately before
     else:
         return
     chain = [target_note]

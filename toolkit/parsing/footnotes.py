@@ -157,7 +157,7 @@ def _continues_neighbour(
         if other is None or (other.index not in linked and other.index not in orphans):
             continue
         k = _as_int(other.label)
-        if k is not None and k == n - step:
+        if k is not None and k == n + step:
             return True
     return False
 

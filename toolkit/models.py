@@ -1,0 +1,157 @@
+"""Every table of the store, in one module.
+
+    Document            one logical document (a file the user ingests, across its edits)
+    └── DocumentVersion one exact text of it: id from the SHA-256 of the source bytes
+        ├── Footnote    a marker and its note (either may be missing: flagged)
+        │   └── Citation          one citation in the note
+        ├── ArchivalReference     {archive, series, volume, item}; footnote_id None = the document's own
+        └── Claim                 a span of the text claimed to be true (suggested or annotated)
+            └── EvidenceLink      claim -> footnote, with stance and how the link was made
+
+Offsets: `start`/`end` index the version's normalized `text`; `source_start`/
+`source_end` index the decoded source file (Python string indices, i.e. Unicode
+code points, of the UTF-8 file whose SHA-256 is recorded). JSON columns hold
+the maps (pages, offsets, sentences) that are read whole and never queried.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+class Document(SQLModel, table=True):
+    """A document as the user knows it: one source file, all its versions."""
+
+    id: str = Field(primary_key=True, max_length=200)  # a slug of the file name
+    source_path: str = Field(index=True, unique=True)  # absolute, resolved
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class DocumentVersion(SQLModel, table=True):
+    """One exact text of a document; re-ingesting the same bytes adds nothing."""
+
+    __tablename__ = "document_version"
+    __table_args__ = (UniqueConstraint("document_id", "version"),)
+
+    id: str = Field(primary_key=True, max_length=64)  # first 16 hex digits of sha256
+    document_id: str = Field(foreign_key="document.id", index=True)
+    version: int
+    is_current: bool = True
+    sha256: str = Field(index=True, unique=True, max_length=64)
+    source_path: str
+    source_bytes: int
+    title: str
+    kind: str = Field(max_length=32)  # article, abstract, primary-source
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    pages: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    offsets: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    paragraphs: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    sentences: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    repairs: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    file_numbers: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    ingested_at: datetime = Field(default_factory=utcnow)
+
+
+class Footnote(SQLModel, table=True):
+    """A footnote: the marker in the text and the note it links to."""
+
+    __table_args__ = (UniqueConstraint("version_id", "seq"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    version_id: str = Field(foreign_key="document_version.id", index=True)
+    seq: int  # 1-based position in the document
+    label: str  # the note's number as printed ("12", "*"), or the marker's if there is no note
+    number: Optional[int] = None
+    marker_printed: Optional[str] = None  # as printed: "85" where OCR misread 35
+    marker_style: Optional[str] = None  # sup, unicode, bracket
+    marker_start: Optional[int] = None
+    marker_end: Optional[int] = None
+    marker_source_start: Optional[int] = None
+    marker_source_end: Optional[int] = None
+    page: Optional[str] = None
+    note_text: Optional[str] = Field(default=None, sa_column=Column(Text))
+    note_source_start: Optional[int] = None
+    note_source_end: Optional[int] = None
+    note_offsets: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    flags: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class Citation(SQLModel, table=True):
+    """One citation inside a note; offsets index the note's text."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    footnote_id: int = Field(foreign_key="footnote.id", index=True)
+    seq: int
+    raw: str = Field(sa_column=Column(Text, nullable=False))
+    start: int
+    end: int
+    kind: str = Field(max_length=32)
+    signal: Optional[str] = None
+    locator: Optional[str] = None
+    author: Optional[str] = None
+    title: Optional[str] = None
+    resolves_to: Optional[int] = None  # seq of the footnote it finally leans on
+    resolves_to_citation: Optional[int] = None  # seq of the citation in that footnote
+    chain: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class ArchivalReference(SQLModel, table=True):
+    """One archival item. Without a footnote it is the document's own (a FRUS file number)."""
+
+    __tablename__ = "archival_reference"
+    __table_args__ = (Index("ix_reference_archive_series", "archive", "series"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    version_id: str = Field(foreign_key="document_version.id", index=True)
+    footnote_id: Optional[int] = Field(default=None, foreign_key="footnote.id", index=True)
+    citation_id: Optional[int] = Field(default=None, foreign_key="citation.id")
+    archive: str
+    series: Optional[str] = None
+    volume: Optional[str] = None
+    item: Optional[str] = None
+    raw: str = Field(sa_column=Column(Text, nullable=False))
+    start: int  # in the note's text, or in the document's text for its own reference
+    end: int
+    pattern: str
+
+
+class Claim(SQLModel, table=True):
+    """A span of a document version that asserts something."""
+
+    __table_args__ = (Index("ix_claim_version_origin", "version_id", "origin"),)
+
+    id: str = Field(primary_key=True, max_length=64)  # stable: derived, not a counter
+    version_id: str = Field(foreign_key="document_version.id")
+    start: int
+    end: int
+    source_start: int
+    source_end: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    origin: str = Field(max_length=16)  # suggested, annotator
+    rule: Optional[str] = None  # for suggestions: marker, sentence
+    annotator: Optional[str] = None
+    status: str = Field(default="active", max_length=16)  # active, retracted
+    guidelines_version: Optional[str] = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class EvidenceLink(SQLModel, table=True):
+    """Claim -> footnote: what the claim rests on."""
+
+    __tablename__ = "evidence_link"
+    __table_args__ = (UniqueConstraint("claim_id", "footnote_id"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    claim_id: str = Field(foreign_key="claim.id", index=True)
+    footnote_id: int = Field(foreign_key="footnote.id", index=True)
+    stance: str = Field(default="supports", max_length=16)  # supports, disputes
+    link: str = Field(default="implicit", max_length=16)  # explicit, implicit

@@ -1,0 +1,169 @@
+"""Read stored documents back as plain dicts: the shape of `toolkit inspect --json`.
+
+Export (a later step) writes this same shape, so it lives here, away from the CLI.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+
+from sqlmodel import Session, select
+
+from toolkit.errors import NotFoundError
+from toolkit.models import ArchivalReference, Citation, Document, DocumentVersion, Footnote
+
+
+def find_version(session: Session, name: str, version: int | None = None) -> DocumentVersion:
+    """A stored version by document name, version id (or a prefix of 6+), or source path."""
+    doc = session.get(Document, name)
+    if doc is None:
+        from pathlib import Path
+
+        doc = session.exec(select(Document).where(Document.source_path == str(Path(name).resolve()))).first()
+    if doc is not None:
+        query = select(DocumentVersion).where(DocumentVersion.document_id == doc.id)
+        if version is None:
+            query = query.where(DocumentVersion.is_current)
+        else:
+            query = query.where(DocumentVersion.version == version)
+        found = session.exec(query).first()
+        if found is None:
+            raise NotFoundError(f"{name} has no version {version}; see `toolkit documents`")
+        return found
+    if re.fullmatch(r"[0-9a-f]{6,64}", name):
+        matches = session.exec(
+            select(DocumentVersion).where(DocumentVersion.id.startswith(name[:16]))  # type: ignore[union-attr]
+        ).all()
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise NotFoundError(f"{name} matches {len(matches)} versions; give more digits")
+    raise NotFoundError(f"no stored document is called {name!r}; list them with `toolkit documents`")
+
+
+def reference_dict(ref: ArchivalReference) -> dict[str, Any]:
+    return {"archive": ref.archive, "series": ref.series, "volume": ref.volume, "item": ref.item,
+            "raw": ref.raw}
+
+
+def document_view(session: Session, dv: DocumentVersion) -> dict[str, Any]:
+    """One stored version with its footnotes, citations and references."""
+    footnotes = session.exec(
+        select(Footnote).where(Footnote.version_id == dv.id).order_by(Footnote.seq)  # type: ignore[arg-type]
+    ).all()
+    ids = [f.id for f in footnotes]
+    citations: dict[int, list[Citation]] = defaultdict(list)
+    refs_by_citation: dict[int, list[ArchivalReference]] = defaultdict(list)
+    own_refs: list[ArchivalReference] = []
+    if ids:
+        for c in session.exec(select(Citation).where(Citation.footnote_id.in_(ids))  # type: ignore[union-attr]
+                              .order_by(Citation.footnote_id, Citation.seq)):
+            citations[c.footnote_id].append(c)
+    for r in session.exec(select(ArchivalReference).where(ArchivalReference.version_id == dv.id)
+                          .order_by(ArchivalReference.id)):
+        if r.citation_id is None:
+            own_refs.append(r)
+        else:
+            refs_by_citation[r.citation_id].append(r)
+
+    by_seq = {f.seq: f for f in footnotes}
+
+    def archival_of(seq: int) -> list[ArchivalReference]:
+        fn = by_seq.get(seq)
+        if fn is None:
+            return []
+        return [r for c in citations[fn.id] for r in refs_by_citation[c.id]]
+
+    def reached(c: Citation) -> list[ArchivalReference]:
+        if c.kind == "archival":
+            return refs_by_citation[c.id]
+        if c.resolves_to is None:
+            return []
+        if c.kind == "ibid":
+            return archival_of(c.resolves_to)
+        if c.kind == "short-form" and c.resolves_to_citation is not None:
+            target = by_seq.get(c.resolves_to)
+            if target is not None:
+                tc = [x for x in citations[target.id] if x.seq == c.resolves_to_citation]
+                return refs_by_citation[tc[0].id] if tc else []
+        return []
+
+    out_notes = []
+    for f in footnotes:
+        cits = []
+        note_refs: list[dict[str, Any]] = []
+        seen: set[tuple] = set()
+        for c in citations[f.id]:
+            reached_refs = [reference_dict(r) for r in reached(c)]
+            for r in reached_refs:
+                key = (r["archive"], r["series"], r["volume"], r["item"])
+                if key not in seen:
+                    seen.add(key)
+                    note_refs.append(r)
+            cits.append({
+                "raw": c.raw, "kind": c.kind, "signal": c.signal, "locator": c.locator,
+                "author": c.author, "title": c.title, "resolves_to": c.resolves_to,
+                "chain": list(c.chain), "start": c.start, "end": c.end, "references": reached_refs,
+            })
+        marker = None
+        if f.marker_start is not None:
+            marker = {"printed": f.marker_printed, "style": f.marker_style, "start": f.marker_start,
+                      "end": f.marker_end, "source_start": f.marker_source_start,
+                      "source_end": f.marker_source_end, "page": f.page}
+        out_notes.append({
+            "seq": f.seq, "number": f.number, "label": f.label, "marker": marker,
+            "text": f.note_text,
+            "note": None if f.note_text is None else
+            {"source_start": f.note_source_start, "source_end": f.note_source_end},
+            "flags": list(f.flags), "citations": cits, "references": note_refs,
+        })
+    return {
+        "id": dv.id,
+        "document": dv.document_id,
+        "version": dv.version,
+        "current": dv.is_current,
+        "title": dv.title,
+        "kind": dv.kind,
+        "text": dv.text,
+        "source": {"path": dv.source_path, "sha256": dv.sha256, "bytes": dv.source_bytes},
+        "ingested_at": dv.ingested_at.isoformat(),
+        "pages": list(dv.pages),
+        "file_numbers": list(dv.file_numbers),
+        "references": [reference_dict(r) for r in own_refs],
+        "repairs": list(dv.repairs),
+        "footnotes": out_notes,
+    }
+
+
+def current_versions(session: Session) -> list[DocumentVersion]:
+    return list(session.exec(
+        select(DocumentVersion).where(DocumentVersion.is_current).order_by(DocumentVersion.document_id)
+    ).all())
+
+
+def archive_summary(session: Session, names: list[str] | None = None) -> list[dict[str, Any]]:
+    """Per archive and series: distinct references, the notes that reach them (after
+    following Ibid. and short forms), and the documents, over current versions."""
+    versions = [find_version(session, n) for n in names] if names else current_versions(session)
+    rows: dict[tuple[str, str | None], dict[str, Any]] = {}
+    for dv in versions:
+        view = document_view(session, dv)
+        sources = [(f"note {f['label']}", f["references"]) for f in view["footnotes"]]
+        sources.append(("document", view["references"]))
+        for where, refs in sources:
+            for r in refs:
+                row = rows.setdefault((r["archive"], r["series"]), {
+                    "archive": r["archive"], "series": r["series"], "references": set(),
+                    "notes": set(), "documents": set()})
+                row["references"].add((dv.document_id, r["volume"], r["item"]))
+                row["notes"].add((dv.id, where))
+                row["documents"].add(dv.document_id)
+    out = []
+    for key in sorted(rows, key=lambda k: (k[0], k[1] or "")):
+        row = rows[key]
+        out.append({"archive": row["archive"], "series": row["series"],
+                    "references": len({(v, i) for _, v, i in row["references"]}),
+                    "notes": len(row["notes"]), "documents": sorted(row["documents"])})
+    return out
