@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import http.client
 import json
 import os
 import secrets
@@ -36,7 +37,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import IO, Any
@@ -439,12 +440,13 @@ def start_server(
 
     The port defaults to the one used last for this data folder, else 8765.
     Returns at once when this data folder's server is already running.
+    ``timeout`` bounds the wait for the server to answer; the one-off ``doccano init``
+    of a new data folder has its own bound.
     """
     paths = server_paths(data_dir, home)
     if port is not None and not 0 < port < 65536:
         raise ServerError(f"port {port} is not a TCP port; choose one between 1024 and 65535 with `--port`")
     backend = _require_installed(paths)
-    deadline = time.monotonic() + timeout
     _create_private_dir(paths.data_dir)
     with _file_lock(paths.lock_file, "starting or stopping doccano", LOCK_TIMEOUT):
         state = _read_state(paths)
@@ -456,7 +458,7 @@ def start_server(
                     f"doccano for {paths.data_dir} is already running at {url}; "
                     f"stop it with `toolkit server stop` before starting it on port {port}"
                 )
-            _wait_until_ready(url, pid, paths, deadline)
+            _wait_until_ready(url, pid, paths, time.monotonic() + timeout)
             return server_status(paths.data_dir, home=paths.home)
 
         port = port or int(state.get("port") or DEFAULT_PORT)
@@ -465,15 +467,16 @@ def start_server(
         _install_settings(paths)
         _ensure_secret_key(paths)
         env = _server_env(paths)
-        _initialize_data_dir(paths, backend, env, url, deadline)
+        _initialize_data_dir(paths, backend, env, url)
         _update_credentials_url(paths, url)
         pid = _launch_gunicorn(paths, backend, env, port)
         _write_private(paths.pid_file, f"{pid}\n")
         _write_private(paths.state_file, json.dumps({"url": url, "port": port, "pid": pid, "started_at": _now()}))
         try:
-            _wait_until_ready(url, pid, paths, deadline)
+            _wait_until_ready(url, pid, paths, time.monotonic() + timeout)
         except BaseException:
-            _end_process_group(pid, paths, STOP_TIMEOUT)
+            with contextlib.suppress(ServerError):
+                _end_process_group(pid, paths, STOP_TIMEOUT)
             paths.pid_file.unlink(missing_ok=True)
             raise
     return server_status(paths.data_dir, home=paths.home)
@@ -522,7 +525,7 @@ def _server_env(paths: ServerPaths) -> dict[str, str]:
     return env
 
 
-def _initialize_data_dir(paths: ServerPaths, backend: Path, env: dict[str, str], url: str, deadline: float) -> None:
+def _initialize_data_dir(paths: ServerPaths, backend: Path, env: dict[str, str], url: str) -> None:
     """Run ``doccano init`` and create the admin user, once per data folder."""
     if paths.database.exists() and paths.credentials_file.exists():
         return
@@ -534,9 +537,9 @@ def _initialize_data_dir(paths: ServerPaths, backend: Path, env: dict[str, str],
         _run_logged(
             [str(paths.doccano), "init"],
             log=log,
-            deadline=min(deadline, time.monotonic() + INIT_TIMEOUT),
+            deadline=time.monotonic() + INIT_TIMEOUT,
             what="`doccano init`",
-            fix=f"see {paths.log_file}; remove {paths.database} and start again",
+            fix=f"remove {paths.database} and start again",
             env=env,
             cwd=backend,
             umask=0o077,
@@ -545,9 +548,9 @@ def _initialize_data_dir(paths: ServerPaths, backend: Path, env: dict[str, str],
         _run_logged(
             [str(paths.python), "-c", _CREATE_ADMIN, ADMIN_USERNAME],
             log=log,
-            deadline=min(deadline, time.monotonic() + INIT_TIMEOUT),
+            deadline=time.monotonic() + INIT_TIMEOUT,
             what="creating doccano's admin user",
-            fix=f"see {paths.log_file}; remove {paths.database} and start again",
+            fix=f"remove {paths.database} and start again",
             env=env,
             cwd=backend,
             stdin_text=password + "\n",
@@ -557,6 +560,7 @@ def _initialize_data_dir(paths: ServerPaths, backend: Path, env: dict[str, str],
 
 
 def _launch_gunicorn(paths: ServerPaths, backend: Path, env: dict[str, str], port: int) -> int:
+    # fmt: off
     argv = [
         str(paths.gunicorn),
         "--chdir", str(backend),
@@ -569,6 +573,7 @@ def _launch_gunicorn(paths: ServerPaths, backend: Path, env: dict[str, str], por
         "--env", f"{DATA_ENV}={paths.data_dir}",
         "config.wsgi",
     ]
+    # fmt: on
     with _open_log(paths.log_file) as log:
         _log_line(log, f"starting gunicorn on {HOST}:{port}")
         try:
@@ -596,8 +601,7 @@ def _wait_until_ready(url: str, pid: int, paths: ServerPaths, deadline: float) -
     while True:
         if not _process_alive(pid):
             raise ServerError(
-                f"doccano stopped while starting at {url}; last lines of {paths.log_file}:\n"
-                f"{_tail(paths.log_file, 15)}"
+                f"doccano stopped while starting at {url}; last lines of {paths.log_file}:\n{_tail(paths.log_file, 15)}"
             )
         try:
             code, body = _get(f"{url}/v1/health/?format=json")
@@ -630,6 +634,8 @@ def _get(url: str, timeout: float = HTTP_TIMEOUT) -> tuple[int, str]:
         if isinstance(error.reason, (TimeoutError, socket.timeout)):
             raise TimeoutError(str(error.reason)) from None
         raise
+    except http.client.HTTPException as error:  # something answered, but not HTTP
+        raise ConnectionError(f"not an HTTP answer ({type(error).__name__})") from None
 
 
 # ---------------------------------------------------------------- status and stop
@@ -818,7 +824,7 @@ def _tail(path: Path, lines: int) -> str:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _log_line(log: IO[str], message: str) -> None:

@@ -23,8 +23,10 @@ from toolkit.errors import ConfigError
 
 ITEM = r"\d+[a-z]?(?:\s*[-–]\s*\d+[a-z]?)?"
 ITEMS = rf"{ITEM}(?:\s*,\s*(?:and\s+)?{ITEM}(?![/\d]))*"
-DECIMAL_ITEM = r"\d{3}(?:\.\d+[a-z]?)?/\d+[a-z]?|\d+[a-z]\b"
-DECIMAL_ITEMS = rf"\d{{3}}(?:\.\d+[a-z]?)?/\d+[a-z]?(?:\s*,\s*(?:and\s+)?(?:{DECIMAL_ITEM}))*"
+# State Department decimal files: "861.00/763", "661.119Vessels/23", "861.00/2619½", "304g".
+DECIMAL_FILE = r"\d{3}(?:\.\d+[a-z]?)?(?:[A-Z][A-Za-z]*)?/\d+[a-z½¼¾]?"
+DECIMAL_ITEM = rf"{DECIMAL_FILE}|\d+[a-z½]\b"
+DECIMAL_ITEMS = rf"{DECIMAL_FILE}(?:\s*,\s*(?:and\s+)?(?:{DECIMAL_ITEM}))*"
 ITEM_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?")
 DEFINITION = re.compile(
     r"(?i:henceforth|hereafter|hereinafter)\s+(?:be\s+)?(?i:cited|referred\s+to)\s+as\s+"

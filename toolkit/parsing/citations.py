@@ -225,12 +225,12 @@ def _classify(text: str, start: int, end: int, refs: list[Reference]) -> Citatio
         cit.author = m.group("author").strip()
         cit.title = m.group("title").strip()
         return cit
-    if TITLE.search(body) and (PUBLICATION.search(body) or cit.locator):
+    title = TITLE.search(body)
+    author = AUTHOR_BEFORE_TITLE.match(body)
+    if title and (PUBLICATION.search(body) or (author and cit.locator)):
         cit.kind = PUBLISHED
-        title = TITLE.search(body).group(0)  # type: ignore[union-attr]
-        cit.title = title.strip('*"“”,')
-        if (a := AUTHOR_BEFORE_TITLE.match(body)) is not None:
-            cit.author = a.group("author").strip()
+        cit.title = title.group(0).strip('*"“”,')
+        cit.author = author.group("author").strip() if author else None
         return cit
     if CROSS_REF.search(body):
         cit.kind = CROSS_REFERENCE

@@ -225,8 +225,10 @@ def parse_layout(source: str) -> Layout:
         marker_refs = [MarkerRef(i, m.printed, m.source_start) for i, m in enumerate(markers)]
         result = link_footnotes(marker_refs, note_refs)
     for i, b in enumerate(note_blocks):
-        if i not in result.note_indexes:
-            b.kind = "body"
+        if i not in result.note_indexes:  # a numbered paragraph, not a note
+            b.kind, b.text_start = "body", b.start
+            if (d := DEBRIS.search(source, b.start, b.end)) is not None:
+                b.content_end = d.start()
 
     builder = TextBuilder(source)
     words = Counter(w.lower() for w in WORD.findall(source))
@@ -304,7 +306,7 @@ def _ends_mid_sentence(tail: str) -> bool:
     tail = tail.rstrip()
     if not tail or TERMINAL.search(tail):
         return False
-    last = tail.split()[-1].rstrip("—–")
+    last = re.split(r"[\s—–]+", tail.rstrip("—–"))[-1]
     return last.isalpha() and last.islower()
 
 
@@ -320,7 +322,9 @@ def _join_kind(source: str, a: Block, b: Block, words: Counter[str]) -> str | No
     head = source[b.text_start : b.content_end]
     if not tail or not head or not CONTINUATION_START.match(head):
         return None
-    if tail.endswith("-") and len(tail) > 1 and tail[-2].isalpha() and head[0].islower():
+    if tail.endswith("-") and len(tail) > 1 and tail[-2].isalpha() and head[0].isalpha():
+        if head[0].isupper():  # "Brest-" / "Litovsk": a real hyphen
+            return "keep-hyphen"
         left = WORD.findall(tail[-40:])[-1] if WORD.findall(tail[-40:]) else ""
         right = WORD.match(head)
         return _hyphen_choice(left, right.group(0) if right else "", words)
@@ -358,12 +362,12 @@ def _emit_join(builder: TextBuilder, source: str, a: Block, b: Block, join: str,
 
 def _drop_last(builder: TextBuilder, source_offset: int) -> None:
     """Remove the final character (a hyphen copied from `source_offset`)."""
-    n0, n1, s0, s1 = builder.segments[-1]
-    assert s1 == source_offset + 1 and n1 - n0 == s1 - s0
+    n0, n1, s0, s1, verbatim = builder.segments[-1]
+    assert s1 == source_offset + 1 and verbatim
     if n1 - n0 == 1:
         builder.segments.pop()
     else:
-        builder.segments[-1] = (n0, n1 - 1, s0, s1 - 1)
+        builder.segments[-1] = (n0, n1 - 1, s0, s1 - 1, 1)
     last = builder.parts[-1]
     builder.parts[-1] = last[:-1]
     builder.length -= 1

@@ -4,11 +4,12 @@ Layout repair rewrites the source (joins paragraphs, drops page markers, renders
 footnote markers), so every piece of normalized text is built through a
 `TextBuilder`, which records one segment per run:
 
-    (norm_start, norm_end, source_start, source_end)
+    (norm_start, norm_end, source_start, source_end, verbatim)
 
-A *copy* segment has the same length on both sides and maps character by
-character; a *replace* segment (a rendered marker, a removed hyphen, an inserted
-paragraph break) maps its whole normalized run onto its whole source run.
+A *copy* segment (verbatim = 1) has the same text on both sides and maps
+character by character; a *replace* segment (a rendered marker, a collapsed
+line break, an inserted paragraph break) maps its whole normalized run onto its
+whole source run, or character by character when both runs have one length.
 Offsets are Python string indices (Unicode code points) into the decoded file.
 """
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-Segment = tuple[int, int, int, int]
+Segment = tuple[int, int, int, int, int]
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class OffsetMap:
 
     @classmethod
     def from_json(cls, data: list[list[int]]) -> "OffsetMap":
-        return cls(tuple((a, b, c, d) for a, b, c, d in data))
+        return cls(tuple((a, b, c, d, v) for a, b, c, d, v in data))
 
     def to_json(self) -> list[list[int]]:
         return [list(s) for s in self.segments]
@@ -55,7 +56,7 @@ class OffsetMap:
         seg = self._segment_at(offset)
         if seg is None:
             return 0
-        n0, n1, s0, s1 = seg
+        n0, n1, s0, s1, _ = seg
         if offset >= n1:  # past the end of the text
             return s1
         if n1 - n0 == s1 - s0:
@@ -69,7 +70,7 @@ class OffsetMap:
         seg = self._segment_at(offset - 1)
         if seg is None:
             return 0
-        n0, n1, s0, s1 = seg
+        n0, n1, s0, s1, _ = seg
         if n1 - n0 == s1 - s0:
             return s0 + (offset - n0)
         return s1
@@ -82,16 +83,19 @@ class OffsetMap:
         return self.source_start(start), self.source_end(end)
 
     def is_verbatim(self, start: int, end: int) -> bool:
-        """True when [start, end) was copied from the source without any change."""
+        """True when [start, end) is an unchanged, contiguous run of the source."""
         if end <= start:
             return True
-        i = bisect_right(self._starts, start) - 1
+        i = max(0, bisect_right(self._starts, start) - 1)
+        last_source_end: int | None = None
         while i < len(self.segments):
-            n0, n1, s0, s1 = self.segments[i]
+            n0, n1, s0, s1, verbatim = self.segments[i]
             if n0 >= end:
-                return True
-            if n1 > start and n1 - n0 != s1 - s0:
-                return False
+                break
+            if n1 > start:
+                if not verbatim or (last_source_end is not None and s0 != last_source_end):
+                    return False
+                last_source_end = s1
             i += 1
         return True
 
@@ -122,16 +126,10 @@ class TextBuilder:
         n0 = self.length
         n1 = n0 + len(text)
         prev = self.segments[-1] if self.segments else None
-        if (
-            copy
-            and prev is not None
-            and prev[1] == n0
-            and prev[3] == s0
-            and prev[1] - prev[0] == prev[3] - prev[2]
-        ):
-            self.segments[-1] = (prev[0], n1, prev[2], s1)
+        if copy and prev is not None and prev[4] and prev[1] == n0 and prev[3] == s0:
+            self.segments[-1] = (prev[0], n1, prev[2], s1, 1)
         else:
-            self.segments.append((n0, n1, s0, s1))
+            self.segments.append((n0, n1, s0, s1, int(copy)))
         self.parts.append(text)
         self.length = n1
 
