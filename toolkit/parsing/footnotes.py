@@ -92,6 +92,7 @@ def link_footnotes(markers: list[MarkerRef], notes: list[NoteRef]) -> LinkResult
     links: list[Link] = []
     linked_notes: dict[int, Link] = {}
     unlinked: list[NoteRef] = []
+    corrected: dict[int, str] = {}  # marker index -> label after an OCR repair
 
     for _, kind, item in events:
         if kind == 0:
@@ -105,12 +106,15 @@ def link_footnotes(markers: list[MarkerRef], notes: list[NoteRef]) -> LinkResult
                 (
                     m
                     for m in waiting
-                    if m.label not in note_labels and ocr_confusable(m.label, note.label)
+                    if m.label not in note_labels
+                    and ocr_confusable(m.label, note.label)
+                    and _fits_sequence(markers, corrected, m.index, note.label)
                 ),
                 None,
             )
             if match is not None:
                 flags.append(MARKER_REPAIRED)
+                corrected[match.index] = note.label
         if match is None:
             unlinked.append(note)
             continue
@@ -141,6 +145,20 @@ def link_footnotes(markers: list[MarkerRef], notes: list[NoteRef]) -> LinkResult
     links.extend(orphans.values())
     links.sort(key=lambda ln: _link_position(ln, markers, notes))
     return LinkResult(links=links, note_indexes=set(linked_notes) | set(orphans))
+
+
+def _fits_sequence(markers: list[MarkerRef], corrected: dict[int, str], i: int, label: str) -> bool:
+    """Would marker i, read as `label`, sit in order between its neighbours (34, [85->35], 86)?"""
+    value = int(label)
+    if i > 0:
+        prev = corrected.get(i - 1, markers[i - 1].label)
+        if prev.isdigit() and int(prev) >= value:
+            return False
+    if i + 1 < len(markers):
+        nxt = markers[i + 1].label
+        if nxt.isdigit() and int(nxt) <= value:
+            return False
+    return True
 
 
 def _continues_neighbour(
