@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m toolkit.demo
+	$(BIN)/toolkit demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

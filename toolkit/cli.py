@@ -93,7 +93,8 @@ def ingest(
         elif result.status == FAILED:
             typer.echo(f"Error: {result.error}", err=True)
         elif result.status == "unchanged":
-            typer.echo(f"{result.status:<11} {result.document} v{result.version}: already stored")
+            typer.echo(f"{result.status:<11} {result.document or result.path} "
+                       + (f"v{result.version}: already stored" if result.version else f"({result.note})"))
         else:
             flags = ", ".join(f"{n} {k}" for k, n in sorted(result.flags.items()))
             typer.echo(
@@ -210,6 +211,138 @@ def archives(
     for r in rows:
         typer.echo(f"{r['archive']:<8} {(r['series'] or '-')[:36]:<36} {r['references']:>5} "
                    f"{r['notes']:>6}  {', '.join(r['documents'])[:60]}")
+
+
+@app.command()
+def demo(db: Optional[str] = DbOption) -> None:
+    """Run the main job on the bundled samples: ingest them and say what their notes cite.
+
+    Example: toolkit demo
+    """
+    from toolkit.demo import run_demo
+    from toolkit.store import display_url, resolve_db_url
+
+    try:
+        url = resolve_db_url(db)
+        typer.echo(f"Store: {display_url(url)}")
+        report = run_demo(_engine(db), typer.echo)
+    except ToolkitError as exc:
+        _fail(exc)
+        return
+    typer.echo("")
+    typer.echo("Look closer: toolkit inspect sample-article   (add --json for everything)")
+    raise typer.Exit(0 if report.ok else 1)
+
+
+server_app = typer.Typer(help="The embedded doccano server: install, start, stop, status, logs.",
+                         no_args_is_help=True)
+app.add_typer(server_app, name="server")
+DataOption = typer.Option(None, "--data", envvar="TOOLKIT_DOCCANO_DATA", show_envvar=True,
+                          help="The server's data folder [default: a per-user data folder].")
+
+
+@server_app.command("install")
+def server_install(
+    python: Optional[Path] = typer.Option(
+        None, "--python", envvar="TOOLKIT_DOCCANO_PYTHON",
+        help="Python 3.8-3.11 for the server's own environment [default: this one if it fits]."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Install doccano 1.8.4 in its own virtual environment (once; reused afterwards).
+
+    Example: toolkit server install
+    """
+    from toolkit.doccano.server import install_server
+
+    try:
+        result = install_server(python=python)
+    except ToolkitError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), indent=2))
+    elif result.installed:
+        typer.echo(f"installed doccano in {result.venv} ({result.seconds:.0f} s; log: {result.log_file})")
+    else:
+        typer.echo(f"doccano is already installed in {result.venv}")
+
+
+@server_app.command("start")
+def server_start(
+    port: Optional[int] = typer.Option(None, "--port", help="Port on 127.0.0.1 [default: 8765]."),
+    data: Optional[Path] = DataOption,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Start the embedded doccano on 127.0.0.1 and wait until it answers.
+
+    Example: toolkit server start --port 8765
+    """
+    from toolkit.doccano.server import start_server
+
+    try:
+        status = start_server(port=port, data_dir=data)
+    except ToolkitError as exc:
+        _fail(exc)
+        return
+    _show_status(status, as_json)
+
+
+@server_app.command("stop")
+def server_stop(data: Optional[Path] = DataOption) -> None:
+    """Stop the embedded doccano (only the processes the toolkit started).
+
+    Example: toolkit server stop
+    """
+    from toolkit.doccano.server import stop_server
+
+    try:
+        stopped = stop_server(data)
+    except ToolkitError as exc:
+        _fail(exc)
+        return
+    typer.echo("stopped" if stopped else "not running")
+
+
+@server_app.command("status")
+def server_status_cmd(data: Optional[Path] = DataOption,
+                      as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Say whether the embedded doccano runs, its URL, and where its credentials file is.
+
+    Example: toolkit server status --json
+    """
+    from toolkit.doccano.server import server_status
+
+    try:
+        status = server_status(data)
+    except ToolkitError as exc:
+        _fail(exc)
+        return
+    _show_status(status, as_json)
+
+
+@server_app.command("logs")
+def server_logs(data: Optional[Path] = DataOption,
+                lines: int = typer.Option(50, "--lines", "-n", help="How many lines.")) -> None:
+    """Print the end of the embedded doccano's log.
+
+    Example: toolkit server logs -n 100
+    """
+    from toolkit.doccano.server import server_log_tail
+
+    try:
+        typer.echo(server_log_tail(data, lines))
+    except ToolkitError as exc:
+        _fail(exc)
+
+
+def _show_status(status, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+    if as_json:
+        typer.echo(json.dumps(status.to_json(), indent=2))
+        return
+    state = "running" if status.running else "not running"
+    typer.echo(f"doccano {state} at {status.url}")
+    typer.echo(f"data folder: {status.data_dir}")
+    typer.echo(f"credentials: {status.credentials_file} (readable by you only)")
 
 
 def main() -> None:

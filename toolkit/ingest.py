@@ -8,14 +8,17 @@ a failed file leaves nothing behind in the store.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
-from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import select
 
 from toolkit.errors import (
     BinaryFileError,
@@ -26,23 +29,16 @@ from toolkit.errors import (
     MissingPathError,
     UnreadableFileError,
 )
-from toolkit.models import (
-    ArchivalReference,
-    Citation,
-    Claim,
-    Document,
-    DocumentVersion,
-    EvidenceLink,
-    Footnote,
-)
+from toolkit.models import DocumentVersion
 from toolkit.parsing.archives import Archives, load_archives
 from toolkit.parsing.document import KINDS, ParsedDocument, parse_document
 from toolkit.parsing.footnotes import MARKER_WITHOUT_NOTE, NOTE_WITHOUT_MARKER
 from toolkit.store import transaction
+from toolkit.writer import ADDED, NEW_VERSION, Written, write_documents
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 SKIPPED_NAMES = ("README", "LICENSE", "CHANGELOG")  # a folder's own documentation
-ADDED, NEW_VERSION, UNCHANGED, FAILED = "added", "new-version", "unchanged", "failed"
+UNCHANGED, FAILED = "unchanged", "failed"
 
 
 @dataclass
@@ -57,6 +53,7 @@ class FileResult:
     references: int = 0
     flags: dict[str, int] = field(default_factory=dict)
     error: str | None = None
+    note: str | None = None
 
 
 @dataclass
@@ -74,6 +71,13 @@ class IngestReport:
 def collect_files(paths: Iterable[str | Path]) -> list[tuple[Path, InputError | None]]:
     """Files named, and the text files inside folders named (sorted). Missing paths become errors."""
     out: list[tuple[Path, InputError | None]] = []
+    seen: set[Path] = set()
+
+    def add(path: Path) -> None:
+        if path.resolve() not in seen:
+            seen.add(path.resolve())
+            out.append((path, None))
+
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
@@ -86,9 +90,10 @@ def collect_files(paths: Iterable[str | Path]) -> list[tuple[Path, InputError | 
             if not found:
                 out.append((path, InputError(str(path), "folder holds no .txt or .md files",
                                              "point at the documents themselves")))
-            out.extend((p, None) for p in found)
+            for p in found:
+                add(p)
         elif path.exists():
-            out.append((path, None))
+            add(path)
         else:
             out.append((path, MissingPathError(str(path), "no such file or folder", "check the path")))
     return out
@@ -144,6 +149,18 @@ def check_layout(path: Path, text: str, doc: ParsedDocument) -> None:
         )
 
 
+@dataclass
+class _Pending:
+    """A file read and hashed, waiting to be parsed and written."""
+
+    index: int
+    path: Path
+    sha: str
+    size: int
+    text: str
+    doc: ParsedDocument | None = None
+
+
 def ingest_paths(
     engine: Engine,
     paths: Iterable[str | Path],
@@ -152,157 +169,173 @@ def ingest_paths(
     kind: str | None = None,
     allow_unlinked: bool = False,
     on_result: Callable[[FileResult], None] | None = None,
+    jobs: int | None = None,
+    batch_size: int = 64,
 ) -> IngestReport:
-    """Ingest files and folders; one transaction per file. See the module docstring."""
+    """Ingest files and folders. See the module docstring.
+
+    Files are read and hashed first (bytes already stored are skipped), parsed in
+    `jobs` processes (default: one per CPU), and written in transactions of up to
+    `batch_size` files. A file that cannot be parsed fails alone, before anything
+    is written; if the database refuses a batch, its files are written again one
+    transaction each, so only the file at fault fails.
+    """
     if kind is not None and kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}")
     archives = archives or load_archives()
-    results = []
+    results: list[FileResult | None] = []
+    pending: list[_Pending] = []
     for path, problem in collect_files(paths):
+        results.append(None)
         if problem is not None:
-            result = FileResult(str(path), FAILED, error=str(problem))
-        else:
-            try:
-                result = ingest_file(engine, path, archives, kind=kind, allow_unlinked=allow_unlinked)
-            except InputError as exc:
-                result = FileResult(str(path), FAILED, error=str(exc))
-        results.append(result)
-        if on_result is not None:
-            on_result(result)
-    return IngestReport(results)
-
-
-def ingest_file(engine: Engine, path: Path, archives: Archives, *, kind: str | None = None,
-                allow_unlinked: bool = False) -> FileResult:
-    """Parse and store one file; raises InputError for a file that cannot be ingested."""
-    data, text = read_source(path)
-    sha = hashlib.sha256(data).hexdigest()
-    source_path = str(path.resolve())
-    with transaction(engine) as session:
-        existing = session.exec(select(DocumentVersion).where(DocumentVersion.sha256 == sha)).first()
-        if existing is not None:
-            return FileResult(str(path), UNCHANGED, existing.document_id, existing.id,
-                              existing.version, existing.kind)
-    doc = parse_document(text, archives, kind=kind, fallback_title=_title_from_name(path))
-    if not allow_unlinked:
-        check_layout(path, text, doc)
-    with transaction(engine) as session:
-        document = session.exec(select(Document).where(Document.source_path == source_path)).first()
-        status = NEW_VERSION if document is not None else ADDED
-        if document is None:
-            document = Document(id=_unique_slug(session, path), source_path=source_path)
-            session.add(document)
-            session.flush()
-            version = 1
-        else:
-            version = 1 + (session.exec(
-                select(func.max(DocumentVersion.version)).where(DocumentVersion.document_id == document.id)
-            ).one() or 0)
-            for old in session.exec(select(DocumentVersion).where(
-                    DocumentVersion.document_id == document.id, DocumentVersion.is_current)):
-                old.is_current = False
-                session.add(old)
-        stored = store_document(session, document.id, version, sha, source_path, len(data), doc)
-        flags: dict[str, int] = {}
-        for fn in doc.layout.footnotes:
-            for flag in fn.flags:
-                flags[flag] = flags.get(flag, 0) + 1
-        return FileResult(
-            str(path), status, document.id, stored.id, version, doc.kind,
-            footnotes=len(doc.layout.footnotes),
-            references=sum(len(r) for r in doc.note_references) + len(doc.references),
-            flags=flags,
-        )
-
-
-def store_document(session: Session, document_id: str, version: int, sha: str, source_path: str,
-                   size: int, doc: ParsedDocument) -> DocumentVersion:
-    """Write one parsed version and everything under it; the caller commits."""
-    layout = doc.layout
-    dv = DocumentVersion(
-        id=sha[:16], document_id=document_id, version=version, sha256=sha, source_path=source_path,
-        source_bytes=size, title=doc.title, kind=doc.kind, text=layout.text,
-        pages=[{"label": p.label, "start": p.start, "source_start": p.source_start,
-                "inferred": p.inferred} for p in layout.pages],
-        offsets=layout.offsets.to_json(),
-        paragraphs=[[p.kind, p.start, p.end] for p in layout.paragraphs],
-        sentences=[list(s) for s in doc.sentences],
-        repairs=[{"kind": r.kind, "start": r.start, "source_start": r.source_start,
-                  "source_end": r.source_end, "detail": r.detail} for r in layout.repairs],
-        file_numbers=list(doc.file_numbers),
-    )
-    session.add(dv)
-    session.flush()
-    for ref, (start, end) in zip(doc.references, doc.reference_spans):
-        session.add(ArchivalReference(version_id=dv.id, archive=ref.archive, series=ref.series,
-                                      volume=ref.volume, item=ref.item, raw=ref.raw, start=start,
-                                      end=end, pattern=ref.pattern))
-    footnote_rows: list[Footnote] = []
-    for fn, note in zip(layout.footnotes, doc.notes):
-        m, n = fn.marker, fn.note
-        row = Footnote(
-            version_id=dv.id, seq=fn.seq, label=fn.label,
-            number=int(fn.label) if fn.label.isdigit() else None,
-            marker_printed=m.printed if m else None, marker_style=m.style if m else None,
-            marker_start=m.start if m else None, marker_end=m.end if m else None,
-            marker_source_start=m.source_start if m else None,
-            marker_source_end=m.source_end if m else None,
-            page=m.page if m else None,
-            note_text=n.text if n else None,
-            note_source_start=n.source_start if n else None,
-            note_source_end=n.source_end if n else None,
-            note_offsets=n.offsets.to_json() if n else [], flags=list(fn.flags),
-        )
-        footnote_rows.append(row)
-    session.add_all(footnote_rows)
-    session.flush()
-    for row, note in zip(footnote_rows, doc.notes):
-        if note is None:
+            results[-1] = FileResult(str(path), FAILED, error=str(problem))
             continue
-        cits = []
-        for k, cit in enumerate(note.citations, start=1):
-            target = cit.resolves_to
-            cits.append((cit, Citation(
-                footnote_id=row.id, seq=k, raw=cit.raw, start=cit.start, end=cit.end, kind=cit.kind,
-                signal=cit.signal, locator=cit.locator, author=cit.author, title=cit.title,
-                resolves_to=layout.footnotes[target].seq if target is not None else None,
-                resolves_to_citation=cit.target + 1 if cit.target is not None else None,
-                chain=[layout.footnotes[x].seq for x in cit.chain],
-            )))
-        session.add_all([c for _, c in cits])
-        session.flush()
-        for cit, crow in cits:
-            for ref in cit.references:
-                session.add(ArchivalReference(
-                    version_id=dv.id, footnote_id=row.id, citation_id=crow.id, archive=ref.archive,
-                    series=ref.series, volume=ref.volume, item=ref.item, raw=ref.raw,
-                    start=ref.start, end=ref.end, pattern=ref.pattern))
-    for claim in doc.claims:
-        source_start, source_end = layout.offsets.source_span(claim.start, claim.end)
-        claim_id = suggested_claim_id(dv.id, claim.start, claim.end)
-        session.add(Claim(id=claim_id, version_id=dv.id, start=claim.start, end=claim.end,
-                          source_start=source_start, source_end=source_end,
-                          text=layout.text[claim.start:claim.end], origin="suggested", rule=claim.rule))
-        for i in claim.footnotes:
-            session.add(EvidenceLink(claim_id=claim_id, footnote_id=footnote_rows[i].id,
-                                     stance="supports", link="implicit"))
-    session.flush()
-    return dv
+        try:
+            data, text = read_source(path)
+        except InputError as exc:
+            results[-1] = FileResult(str(path), FAILED, error=str(exc))
+            continue
+        pending.append(_Pending(len(results) - 1, path, hashlib.sha256(data).hexdigest(), len(data), text))
+
+    # Bytes already stored, or met earlier in this run, are unchanged.
+    known = _stored_versions(engine, [p.sha for p in pending])
+    fresh: list[_Pending] = []
+    first_of: dict[str, _Pending] = {}
+    for item in pending:
+        if item.sha in known:
+            dv = known[item.sha]
+            results[item.index] = FileResult(str(item.path), UNCHANGED, dv.document_id, dv.id, dv.version, dv.kind)
+        elif item.sha in first_of:
+            results[item.index] = FileResult(str(item.path), UNCHANGED,
+                                             note=f"same bytes as {first_of[item.sha].path}")
+        else:
+            first_of[item.sha] = item
+            fresh.append(item)
+
+    emitted = 0
+
+    def emit_ready() -> None:
+        nonlocal emitted
+        while emitted < len(results) and results[emitted] is not None:
+            if on_result is not None:
+                on_result(results[emitted])  # type: ignore[arg-type]
+            emitted += 1
+
+    def write(batch: list[_Pending]) -> None:
+        try:
+            with transaction(engine) as session:
+                written = [_result(item, w) for item, w in zip(batch, write_documents(session, batch))]
+        except SQLAlchemyError:
+            written = []
+            for item in batch:  # find the file at fault; the others go in
+                try:
+                    with transaction(engine) as session:
+                        written.append(_result(item, write_documents(session, [item])[0]))
+                except SQLAlchemyError as exc:
+                    orig = getattr(exc, "orig", None) or exc
+                    written.append(FileResult(str(item.path), FAILED, error=(
+                        f"{item.path}: the store refused it ({type(orig).__name__}: "
+                        f"{str(orig).splitlines()[0]}); nothing of it was written")))
+        for item, result in zip(batch, written):
+            results[item.index] = result
+        emit_ready()
+
+    emit_ready()
+    # Parsing runs ahead in the worker processes while this one writes batches.
+    batch: list[_Pending] = []
+    for item, outcome in zip(fresh, _parse_all(fresh, archives, kind, allow_unlinked, jobs)):
+        if isinstance(outcome, str):
+            results[item.index] = FileResult(str(item.path), FAILED, error=outcome)
+            continue
+        item.doc = outcome
+        item.text = ""  # the parse holds what is needed now
+        batch.append(item)
+        if len(batch) >= batch_size:
+            write(batch)
+            batch = []
+    if batch:
+        write(batch)
+    emit_ready()
+    return IngestReport([r for r in results if r is not None])
 
 
-def suggested_claim_id(version_id: str, start: int, end: int) -> str:
-    """Stable id of a suggested claim: the same span of the same text, the same id."""
-    return "s-" + hashlib.sha256(f"{version_id}:{start}:{end}".encode()).hexdigest()[:16]
+def ingest_file(engine: Engine, path: Path, archives: Archives | None = None, *,
+                kind: str | None = None, allow_unlinked: bool = False) -> FileResult:
+    """Ingest one file; raises InputError for a file that cannot be ingested."""
+    report = ingest_paths(engine, [path], archives=archives, kind=kind, allow_unlinked=allow_unlinked, jobs=1)
+    result = report.results[0]
+    if result.status == FAILED:
+        raise InputError(str(path), (result.error or "").removeprefix(f"{path}: "))
+    return result
+
+
+def _stored_versions(engine: Engine, shas: list[str]) -> dict[str, DocumentVersion]:
+    found: dict[str, DocumentVersion] = {}
+    with transaction(engine) as session:
+        for k in range(0, len(shas), 500):
+            chunk = shas[k : k + 500]
+            for dv in session.exec(select(DocumentVersion).where(DocumentVersion.sha256.in_(chunk))):  # type: ignore[attr-defined]
+                found[dv.sha256] = dv
+    return found
+
+
+# Set in the parent before the pool forks, so workers inherit them without pickling.
+_WORKER_ARCHIVES: Archives | None = None
+
+
+def _parse_one(item: _Pending, archives: Archives, kind: str | None, allow_unlinked: bool) -> ParsedDocument | str:
+    """Parse a file's text; a message instead where its layout makes no sense."""
+    doc = parse_document(item.text, archives, kind=kind, fallback_title=_title_from_name(item.path))
+    if not allow_unlinked:
+        try:
+            check_layout(item.path, item.text, doc)
+        except InputError as exc:
+            return str(exc)
+    return doc
+
+
+def _parse_job(args: tuple[_Pending, str | None, bool]) -> ParsedDocument | str:
+    item, kind, allow_unlinked = args
+    assert _WORKER_ARCHIVES is not None
+    return _parse_one(item, _WORKER_ARCHIVES, kind, allow_unlinked)
+
+
+def _parse_all(items: list[_Pending], archives: Archives, kind: str | None, allow_unlinked: bool,
+               jobs: int | None) -> Iterator[ParsedDocument | str]:
+    """Parse in order, in a pool of processes when it pays (several files, several CPUs)."""
+    global _WORKER_ARCHIVES
+    jobs = jobs or os.cpu_count() or 1
+    if jobs <= 1 or len(items) < 16 or "fork" not in multiprocessing.get_all_start_methods():
+        for item in items:
+            yield _parse_one(item, archives, kind, allow_unlinked)
+        return
+    from toolkit.parsing.sentences import load_pipeline
+
+    load_pipeline()  # loaded once here; the forked workers inherit it
+    _WORKER_ARCHIVES = archives
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            yield from pool.map(_parse_job, [(item, kind, allow_unlinked) for item in items],
+                                chunksize=max(1, min(16, len(items) // (jobs * 4))))
+    finally:
+        _WORKER_ARCHIVES = None
+
+
+def _result(item: _Pending, written: Written) -> FileResult:
+    doc = item.doc
+    assert doc is not None
+    flags: dict[str, int] = {}
+    for fn in doc.layout.footnotes:
+        for flag in fn.flags:
+            flags[flag] = flags.get(flag, 0) + 1
+    return FileResult(
+        str(item.path), written.status, written.document_id, written.version_id, written.version, doc.kind,
+        footnotes=len(doc.layout.footnotes),
+        references=sum(len(r) for r in doc.note_references) + len(doc.references),
+        flags=flags,
+    )
 
 
 def _title_from_name(path: Path) -> str:
     return re.sub(r"[-_]+", " ", path.stem).strip().capitalize()
-
-
-def _unique_slug(session: Session, path: Path) -> str:
-    base = re.sub(r"[^A-Za-z0-9._-]+", "-", path.stem).strip("-").lower() or "document"
-    slug, n = base, 1
-    while session.get(Document, slug) is not None:
-        n += 1
-        slug = f"{base}-{n}"
-    return slug

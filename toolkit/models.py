@@ -8,6 +8,10 @@
         └── Claim                 a span of the text claimed to be true (suggested or annotated)
             └── EvidenceLink      claim -> footnote, with stance and how the link was made
 
+Ids are derived, not counted, wherever a row has a natural identity (a version
+from its bytes, a footnote from its version and position, a suggested claim from
+its span), so that they are stable across machines and re-ingests.
+
 Offsets: `start`/`end` index the version's normalized `text`; `source_start`/
 `source_end` index the decoded source file (Python string indices, i.e. Unicode
 code points, of the UTF-8 file whose SHA-256 is recorded). JSON columns hold
@@ -65,7 +69,7 @@ class Footnote(SQLModel, table=True):
 
     __table_args__ = (UniqueConstraint("version_id", "seq"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: str = Field(primary_key=True, max_length=80)  # "<version id>-<seq>"
     version_id: str = Field(foreign_key="document_version.id", index=True)
     seq: int  # 1-based position in the document
     label: str  # the note's number as printed ("12", "*"), or the marker's if there is no note
@@ -87,8 +91,8 @@ class Footnote(SQLModel, table=True):
 class Citation(SQLModel, table=True):
     """One citation inside a note; offsets index the note's text."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
-    footnote_id: int = Field(foreign_key="footnote.id", index=True)
+    id: str = Field(primary_key=True, max_length=90)  # "<footnote id>-<seq>"
+    footnote_id: str = Field(foreign_key="footnote.id", index=True)
     seq: int
     raw: str = Field(sa_column=Column(Text, nullable=False))
     start: int
@@ -111,8 +115,8 @@ class ArchivalReference(SQLModel, table=True):
 
     id: Optional[int] = Field(default=None, primary_key=True)
     version_id: str = Field(foreign_key="document_version.id", index=True)
-    footnote_id: Optional[int] = Field(default=None, foreign_key="footnote.id", index=True)
-    citation_id: Optional[int] = Field(default=None, foreign_key="citation.id")
+    footnote_id: Optional[str] = Field(default=None, foreign_key="footnote.id", index=True)
+    citation_id: Optional[str] = Field(default=None, foreign_key="citation.id")
     archive: str
     series: Optional[str] = None
     volume: Optional[str] = None
@@ -152,6 +156,6 @@ class EvidenceLink(SQLModel, table=True):
 
     id: Optional[int] = Field(default=None, primary_key=True)
     claim_id: str = Field(foreign_key="claim.id", index=True)
-    footnote_id: int = Field(foreign_key="footnote.id", index=True)
+    footnote_id: str = Field(foreign_key="footnote.id", index=True)
     stance: str = Field(default="supports", max_length=16)  # supports, disputes
     link: str = Field(default="implicit", max_length=16)  # explicit, implicit

@@ -54,8 +54,8 @@ def document_view(session: Session, dv: DocumentVersion) -> dict[str, Any]:
         select(Footnote).where(Footnote.version_id == dv.id).order_by(Footnote.seq)  # type: ignore[arg-type]
     ).all()
     ids = [f.id for f in footnotes]
-    citations: dict[int, list[Citation]] = defaultdict(list)
-    refs_by_citation: dict[int, list[ArchivalReference]] = defaultdict(list)
+    citations: dict[str, list[Citation]] = defaultdict(list)
+    refs_by_citation: dict[str, list[ArchivalReference]] = defaultdict(list)
     own_refs: list[ArchivalReference] = []
     if ids:
         for c in session.exec(select(Citation).where(Citation.footnote_id.in_(ids))  # type: ignore[union-attr]
