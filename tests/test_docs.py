@@ -1,0 +1,50 @@
+"""The README and --help agree with the commands that exist."""
+
+from __future__ import annotations
+
+import re
+
+import typer
+from typer.testing import CliRunner
+
+from conftest import ROOT
+from toolkit.cli import app
+
+README = (ROOT / "README.md").read_text("utf-8")
+
+
+def all_commands() -> list:
+    root = typer.main.get_command(app)
+    out = []
+
+    def walk(prefix: str, group) -> None:  # type: ignore[no-untyped-def]
+        for name, cmd in group.commands.items():
+            if hasattr(cmd, "commands"):  # a group (typer ships its own click)
+                walk(f"{prefix}{name} ", cmd)
+            else:
+                out.append((f"{prefix}{name}", cmd))
+
+    walk("", root)
+    return out
+
+
+def test_every_command_is_in_the_readme_and_has_an_example():
+    commands = all_commands()
+    assert {"ingest", "inspect", "server start"} <= {name for name, _ in commands}
+    for name, cmd in commands:
+        assert f"`toolkit {name}" in README, f"README does not show `toolkit {name}`"
+        assert cmd.help and "Example: toolkit" in cmd.help, f"`toolkit {name}` --help has no example"
+        result = CliRunner().invoke(app, [*name.split(), "--help"])
+        assert result.exit_code == 0
+
+
+def test_readme_opens_with_one_sentence_then_the_two_commands():
+    body = README.split("\n", 2)[2]
+    first_paragraph = body.split("\n\n")[0]
+    assert first_paragraph.count(". ") == 0 and first_paragraph.endswith(".")
+    block = re.search(r"```sh\n(.*?)```", README, re.S).group(1)
+    assert block.splitlines()[0].startswith("make demo") and block.splitlines()[1].startswith("make test")
+
+
+def test_ci_runs_the_readme_test_command():
+    assert "make test" in (ROOT / ".ci" / "run").read_text("utf-8")
