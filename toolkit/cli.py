@@ -234,6 +234,164 @@ def demo(db: Optional[str] = DbOption) -> None:
     raise typer.Exit(0 if report.ok else 1)
 
 
+UrlOption = typer.Option(None, "--url", envvar="TOOLKIT_DOCCANO_URL", show_envvar=True,
+                         help="A doccano server of your own [default: the embedded one]. Credentials from "
+                              "TOOLKIT_DOCCANO_USERNAME / TOOLKIT_DOCCANO_PASSWORD, or a prompt.")
+ProjectOption = typer.Option("historians-toolkit", "--project", "-p", help="The doccano project's name.")
+
+
+def _gateway(url: Optional[str], data: Optional[Path]):  # type: ignore[no-untyped-def]
+    """Log in to doccano; prompts for what the environment does not give."""
+    import os
+
+    from toolkit.doccano.client import DoccanoGateway, resolve_connection
+
+    username = password = None
+    if url:
+        username = os.environ.get("TOOLKIT_DOCCANO_USERNAME") or typer.prompt("doccano username")
+        password = os.environ.get("TOOLKIT_DOCCANO_PASSWORD")
+        if password is None:
+            password = typer.prompt("doccano password", hide_input=True)
+    return DoccanoGateway(resolve_connection(url, username, password, data))
+
+
+def _progress(stage: str, done: int, total: int) -> None:
+    if sys.stderr.isatty():
+        end = "\n" if done >= total else ""
+        sys.stderr.write(f"\r{stage}: {done}/{total}{end}")
+        sys.stderr.flush()
+
+
+@app.command()
+def push(
+    documents: List[str] = typer.Argument(None, help="Documents to push [default: every current version]."),
+    project: str = ProjectOption,
+    suggest: bool = typer.Option(False, "--suggest", help="Pre-annotate the suggested claims, linked to their notes."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Say what would be sent; change nothing."),
+    guidelines: Optional[Path] = typer.Option(None, "--guidelines", envvar="TOOLKIT_GUIDELINES",
+                                              help="Guidelines file [default: guidelines/claims.md]."),
+    url: Optional[str] = UrlOption,
+    data: Optional[Path] = typer.Option(None, "--data", envvar="TOOLKIT_DOCCANO_DATA",
+                                        help="The embedded server's data folder."),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Put documents into a doccano project, with EVIDENCE spans on every marker and note.
+
+    Example: toolkit push --suggest
+
+    Safe to run again: it reconciles with what the server holds and sends only
+    what is missing, so a push cut off halfway finishes without duplicates.
+    """
+    from toolkit.doccano.push import push_documents
+    from toolkit.guidelines import load_guidelines
+
+    try:
+        engine = _engine(db)
+        report = push_documents(engine, _gateway(url, data), project=project, documents=documents or None,
+                                suggest=suggest, dry_run=dry_run, guidelines=load_guidelines(guidelines),
+                                progress=_progress)
+    except ToolkitError as exc:
+        _fail(exc)
+        return
+    verb = "would" if report.dry_run else "did"
+    if report.created:
+        typer.echo(f"{'would create' if report.dry_run else 'created'} project {report.project!r} at {report.url}")
+    typer.echo(f"{report.versions} document versions: {report.already_there} already in doccano, "
+               f"{report.imported} {'to import' if report.dry_run else 'imported'} "
+               f"({report.spans} pre-annotated spans, {report.relations} relations)")
+    if report.completed:
+        typer.echo(f"finished the pre-annotations of {len(report.completed)} examples cut off earlier: "
+                   + ", ".join(report.completed[:5]))
+    if report.duplicates_removed:
+        typer.echo(f"removed {report.duplicates_removed} untouched duplicate examples")
+    for kept in report.duplicates_kept:
+        typer.echo(f"warning: duplicate example with annotations left in place: {kept}", err=True)
+    if report.guideline_updated:
+        typer.echo(f"guidelines {report.guideline_version}: {verb} set as the project's guideline")
+    if report.project_id is not None:
+        typer.echo(f"annotate at {report.url}/projects/{report.project_id}")
+
+
+@app.command()
+def pull(
+    project: str = ProjectOption,
+    url: Optional[str] = UrlOption,
+    data: Optional[Path] = typer.Option(None, "--data", envvar="TOOLKIT_DOCCANO_DATA",
+                                        help="The embedded server's data folder."),
+    annotations: Path = typer.Option(Path("annotations"), "--annotations",
+                                     help="Where the raw pulled records go (under pulls/)."),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Bring back every annotator's claims and links, with who made them and when.
+
+    Example: toolkit pull
+
+    Pulling twice changes nothing; a claim deleted in doccano is marked retracted.
+    Spans that fail a check are reported and not stored (exit code 1).
+    """
+    from toolkit.doccano.pull import pull_annotations
+
+    try:
+        report = pull_annotations(_engine(db), _gateway(url, data), project=project,
+                                  annotations_dir=annotations, progress=_progress)
+    except ToolkitError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"{report.examples} examples: {report.unchanged} unchanged since the last pull, "
+               f"{report.untouched} not yet annotated, {report.fetched} fetched"
+               + (f", {report.foreign} not from this store" if report.foreign else ""))
+    typer.echo(f"claims: {report.claims_added} new, {report.claims_updated} updated, "
+               f"{report.claims_retracted} retracted; {report.links} evidence links")
+    if report.annotators:
+        typer.echo("annotators: " + ", ".join(report.annotators))
+    if report.raw_file:
+        typer.echo(f"raw records: {report.raw_file}")
+    for problem in report.problems:
+        typer.echo(f"problem: {problem}", err=True)
+    raise typer.Exit(1 if report.problems else 0)
+
+
+annotators_app = typer.Typer(help="Annotator accounts on the doccano server.", no_args_is_help=True)
+app.add_typer(annotators_app, name="annotators")
+
+
+@annotators_app.command("add")
+def annotators_add(
+    name: str = typer.Argument(..., help="The annotator's username."),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from standard input."),
+    project: str = ProjectOption,
+    url: Optional[str] = UrlOption,
+    data: Optional[Path] = typer.Option(None, "--data", envvar="TOOLKIT_DOCCANO_DATA",
+                                        help="The embedded server's data folder."),
+) -> None:
+    """Create an annotator account and make it a member of the project, as annotator.
+
+    Example: printf '%s' "$PASSWORD" | toolkit annotators add ada --password-stdin
+    """
+    from toolkit.errors import NotFoundError
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt(f"password for {name}", hide_input=True, confirmation_prompt=True)
+    if len(password) < 8:
+        typer.echo("Error: the password must have at least 8 characters", err=True)
+        raise typer.Exit(2)
+    try:
+        gateway = _gateway(url, data)
+        remote = gateway.find_project(project)
+        if remote is None:
+            raise NotFoundError(f"there is no project {project!r} at {gateway.url}; create it with `toolkit push`")
+        existing = {v: k for k, v in gateway.usernames().items()}
+        user_id = existing.get(name) or gateway.create_user(name, password)
+        gateway.add_member(int(remote["id"]), user_id, "annotator")
+    except ToolkitError as exc:
+        _fail(exc)
+        return
+    state = "existing account" if name in existing else "new account"
+    typer.echo(f"{name} ({state}) is an annotator of {project!r} at {gateway.url}")
+
+
 server_app = typer.Typer(help="The embedded doccano server: install, start, stop, status, logs.",
                          no_args_is_help=True)
 app.add_typer(server_app, name="server")

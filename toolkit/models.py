@@ -8,6 +8,11 @@
         └── Claim                 a span of the text claimed to be true (suggested or annotated)
             └── EvidenceLink      claim -> footnote, with stance and how the link was made
 
+    DoccanoProject      a project on a doccano server that documents were pushed to
+    ├── PushRecord      a document version sent there, and whether with suggested claims
+    ├── DoccanoExample  one document version there, as one example (known from the server)
+    └── GuidelinePush   each version of the guidelines set as the project's guideline
+
 Ids are derived, not counted, wherever a row has a natural identity (a version
 from its bytes, a footnote from its version and position, a suggested claim from
 its span), so that they are stable across machines and re-ingests.
@@ -146,6 +151,9 @@ class Claim(SQLModel, table=True):
     guidelines_version: Optional[str] = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    doccano_project_id: Optional[int] = Field(default=None, foreign_key="doccano_project.id")
+    doccano_example_id: Optional[int] = None
+    doccano_span_id: Optional[int] = None
 
 
 class EvidenceLink(SQLModel, table=True):
@@ -159,3 +167,58 @@ class EvidenceLink(SQLModel, table=True):
     footnote_id: str = Field(foreign_key="footnote.id", index=True)
     stance: str = Field(default="supports", max_length=16)  # supports, disputes
     link: str = Field(default="implicit", max_length=16)  # explicit, implicit
+    doccano_relation_id: Optional[int] = None
+
+
+class DoccanoProject(SQLModel, table=True):
+    """A project on a doccano server (the URL is kept; credentials never are)."""
+
+    __tablename__ = "doccano_project"
+    __table_args__ = (UniqueConstraint("url", "name"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    url: str
+    name: str
+    remote_id: int  # the project's id on the server
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class DoccanoExample(SQLModel, table=True):
+    """One document version as an example of a doccano project."""
+
+    __tablename__ = "doccano_example"
+    __table_args__ = (UniqueConstraint("project_id", "remote_id"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="doccano_project.id", index=True)
+    remote_id: int  # the example's id on the server
+    version_id: str = Field(foreign_key="document_version.id", index=True)
+    complete: bool = False  # every pre-annotation seen on the server
+    signature: Optional[str] = None  # of its spans and relations at the last pull
+    pushed_at: datetime = Field(default_factory=utcnow)
+    pulled_at: Optional[datetime] = None
+
+
+class PushRecord(SQLModel, table=True):
+    """A version sent to a project: what the server cannot tell us back (were suggestions sent?)."""
+
+    __tablename__ = "push_record"
+    __table_args__ = (UniqueConstraint("project_id", "version_id"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="doccano_project.id", index=True)
+    version_id: str = Field(foreign_key="document_version.id")
+    suggested: bool = False
+    pushed_at: datetime = Field(default_factory=utcnow)
+
+
+class GuidelinePush(SQLModel, table=True):
+    """A version of the guidelines set as a project's guideline, and when."""
+
+    __tablename__ = "guideline_push"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="doccano_project.id", index=True)
+    version: str
+    sha256: str
+    pushed_at: datetime = Field(default_factory=utcnow)

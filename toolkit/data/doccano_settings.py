@@ -38,3 +38,7 @@ DJANGO_DRF_FILEPOND_ALLOW_EXTERNAL_UPLOAD_DIR = True
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_STORE_EAGER_RESULT = True
 CELERY_BROKER_URL = "memory://"
+
+# Each request is one transaction: with imports running inside the request, a
+# server killed halfway through an import leaves none of it behind.
+DATABASES["default"]["ATOMIC_REQUESTS"] = True  # noqa: F405

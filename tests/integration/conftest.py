@@ -1,0 +1,116 @@
+"""A real doccano server for the round-trip tests, and annotators that drive it as the web UI does."""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+import requests
+
+from toolkit.doccano.offsets import Utf16Offsets
+from toolkit.doccano.server import ServerStatus, install_server, read_credentials, start_server, stop_server
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Doccano:
+    status: ServerStatus
+    data_dir: Path
+
+    @property
+    def url(self) -> str:
+        return self.status.url.rstrip("/")
+
+    @property
+    def admin(self) -> tuple[str, str]:
+        _, user, password = read_credentials(self.data_dir)
+        return user, password
+
+    def restart(self) -> None:
+        self.status = start_server(port=int(self.url.rsplit(":", 1)[1]), data_dir=self.data_dir)
+
+
+@pytest.fixture(scope="module")
+def doccano(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Doccano]:
+    install_server()
+    data_dir = tmp_path_factory.mktemp("doccano")
+    status = start_server(port=free_port(), data_dir=data_dir)
+    try:
+        yield Doccano(status, data_dir)
+    finally:
+        stop_server(data_dir)
+
+
+class WebAnnotator:
+    """Talks to doccano's REST API the way its web UI does: session login, CSRF token,
+    offsets counted in UTF-16 code units (JavaScript string indices)."""
+
+    def __init__(self, url: str, username: str, password: str) -> None:
+        self.url = url.rstrip("/") + "/v1"
+        self.username = username
+        self.session = requests.Session()
+        response = self.session.post(f"{self.url}/auth/login/", json={"username": username, "password": password},
+                                     timeout=30)
+        response.raise_for_status()
+        self.session.headers["X-CSRFToken"] = self.session.cookies.get("csrftoken", "")
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self.session.request(method, f"{self.url}/{path}", timeout=30, **kwargs)
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def project(self, name: str) -> int:
+        for p in self._call("GET", "projects?limit=100")["results"]:
+            if p["name"] == name:
+                return int(p["id"])
+        raise AssertionError(f"no project {name}")
+
+    def example(self, project_id: int, document: str) -> dict[str, Any]:
+        examples = self._call("GET", f"projects/{project_id}/examples?limit=1000")["results"]
+        found = [e for e in examples if e["meta"].get("document") == document]
+        assert len(found) == 1, f"{len(found)} examples for {document}"
+        return found[0]
+
+    def label_id(self, project_id: int, kind: str, name: str) -> int:
+        for t in self._call("GET", f"projects/{project_id}/{kind}-types"):
+            if t["text"] == name:
+                return int(t["id"])
+        raise AssertionError(name)
+
+    def spans(self, project_id: int, example_id: int) -> list[dict[str, Any]]:
+        return self._call("GET", f"projects/{project_id}/examples/{example_id}/spans")
+
+    def mark(self, project_id: int, example: dict[str, Any], text: str, label: str, occurrence: int = 0) -> int:
+        """Select `text` in the example as a person would: offsets in UTF-16 units."""
+        start = -1
+        for _ in range(occurrence + 1):
+            start = example["text"].index(text, start + 1)
+        u = Utf16Offsets(example["text"])
+        return self.span(project_id, example["id"], u.to_utf16(start), u.to_utf16(start + len(text)), label)
+
+    def span(self, project_id: int, example_id: int, start16: int, end16: int, label: str) -> int:
+        data = self._call("POST", f"projects/{project_id}/examples/{example_id}/spans",
+                          json={"start_offset": start16, "end_offset": end16,
+                                "label": self.label_id(project_id, "span", label)})
+        return int(data["id"])
+
+    def link(self, project_id: int, example_id: int, from_id: int, to_id: int, kind: str) -> int:
+        data = self._call("POST", f"projects/{project_id}/examples/{example_id}/relations",
+                          json={"from_id": from_id, "to_id": to_id,
+                                "type": self.label_id(project_id, "relation", kind)})
+        return int(data["id"])
+
+    def move(self, project_id: int, example_id: int, span_id: int, start16: int, end16: int) -> None:
+        self._call("PATCH", f"projects/{project_id}/examples/{example_id}/spans/{span_id}",
+                   json={"start_offset": start16, "end_offset": end16})
+
+    def delete(self, project_id: int, example_id: int, span_id: int) -> None:
+        self._call("DELETE", f"projects/{project_id}/examples/{example_id}/spans/{span_id}")
