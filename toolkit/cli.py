@@ -214,8 +214,12 @@ def archives(
 
 
 @app.command()
-def demo(db: Optional[str] = DbOption) -> None:
-    """Run the main job on the bundled samples: ingest them and say what their notes cite.
+def demo(
+    db: Optional[str] = DbOption,
+    doccano: bool = typer.Option(True, "--doccano/--no-doccano", help="Also start doccano, push and pull."),
+    port: Optional[int] = typer.Option(None, "--port", help="Port of the embedded doccano [default: 8765]."),
+) -> None:
+    """Run the main job on the bundled samples: ingest, what the notes cite, doccano push and pull.
 
     Example: toolkit demo
     """
@@ -225,11 +229,10 @@ def demo(db: Optional[str] = DbOption) -> None:
     try:
         url = resolve_db_url(db)
         typer.echo(f"Store: {display_url(url)}")
-        report = run_demo(_engine(db), typer.echo)
+        report = run_demo(_engine(db), typer.echo, doccano=doccano, port=port)
     except ToolkitError as exc:
         _fail(exc)
         return
-    typer.echo("")
     typer.echo("Look closer: toolkit inspect sample-article   (add --json for everything)")
     raise typer.Exit(0 if report.ok else 1)
 

@@ -1,7 +1,8 @@
 """`make demo`: the main job end to end on the bundled samples.
 
-For now (ingest only): store the samples and say what their notes cite, per
-archive. Later steps of the pipeline (doccano, export, audit) join here.
+Ingest the samples and say what their notes cite, per archive; then install and
+start the embedded doccano server, push the samples with suggested claims, pull
+them back, and say where to annotate. Later steps (export, audit) join here.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from toolkit.views import archive_summary, document_view, find_version
 SAMPLES = Path(__file__).resolve().parent / "samples"
 
 
-def run_demo(engine: Engine, echo: Callable[[str], None], samples: Path = SAMPLES) -> IngestReport:
-    """Ingest the samples and report what their notes rest on. Returns the ingest report."""
+def run_demo(engine: Engine, echo: Callable[[str], None], samples: Path = SAMPLES,
+             doccano: bool = True, port: int | None = None) -> IngestReport:
+    """Run the pipeline on the samples, telling `echo` what happens. Returns the ingest report."""
     echo(f"1. Ingest the bundled samples ({samples})")
     report = ingest_paths(engine, [samples])
     for r in report.results:
@@ -57,4 +59,32 @@ def run_demo(engine: Engine, echo: Callable[[str], None], samples: Path = SAMPLE
                 if f["flags"]:
                     printed = f["marker"]["printed"] if f["marker"] else "-"
                     echo(f"      note {f['label']} (printed marker {printed}): {', '.join(f['flags'])}")
+    if doccano:
+        _doccano_round_trip(engine, echo, [r.document for r in report.results if r.document], port)
     return report
+
+
+def _doccano_round_trip(engine: Engine, echo: Callable[[str], None], names: list[str], port: int | None) -> None:
+    from toolkit.doccano.client import DoccanoGateway, resolve_connection
+    from toolkit.doccano.pull import pull_annotations
+    from toolkit.doccano.push import DEFAULT_PROJECT, push_documents
+    from toolkit.doccano.server import install_server, start_server
+
+    echo("")
+    echo("4. The embedded doccano server (the first run installs it: about a minute)")
+    installed = install_server()
+    if installed.installed:
+        echo(f"   installed doccano in {installed.venv} ({installed.seconds:.0f} s)")
+    status = start_server(port=port)
+    echo(f"   running at {status.url} (127.0.0.1 only); data in {status.data_dir}")
+    gateway = DoccanoGateway(resolve_connection())
+    pushed = push_documents(engine, gateway, project=DEFAULT_PROJECT, documents=names, suggest=True)
+    echo(f"   push: {pushed.imported} imported, {pushed.already_there} already there "
+         f"({pushed.spans} pre-annotated spans, {pushed.relations} links to notes)")
+    pulled = pull_annotations(engine, gateway, project=DEFAULT_PROJECT)
+    echo(f"   pull: {pulled.examples} examples, {pulled.claims_added} new claims from annotators, "
+         f"{pulled.claims_retracted} retracted" + (f"; {len(pulled.problems)} problems" if pulled.problems else ""))
+    echo("")
+    echo(f"Annotate: open {status.url}/projects/{pushed.project_id} and log in as the admin whose password is in")
+    echo(f"   {status.credentials_file} (readable by you only); add annotators with `toolkit annotators add NAME`.")
+    echo("Then `toolkit pull` brings their claims back; `toolkit server stop` stops the server.")

@@ -22,7 +22,7 @@ class Payload:
     layout: ExampleLayout
     spans: list[PreSpan]
     relations: list[PreRelation]
-    suggested: dict[str, Claim]  # claim id -> suggested claim
+    suggested: dict[str, "SuggestedRef"]  # claim id -> suggested claim
     footnote_ids: dict[int, str]  # footnote seq -> footnote row id
 
     @property
@@ -36,33 +36,53 @@ def _chunks(items: list[str]) -> list[list[str]]:
 
 
 def load_payloads(session: Session, versions: list[DocumentVersion], suggest: bool) -> list[Payload]:
-    """Payloads for `versions`, in order. Suggested claims are included as CLAIM spans if `suggest`."""
+    """Payloads for `versions`, in order. Suggested claims are included as CLAIM spans if `suggest`.
+
+    Reads plain columns, not ORM objects: for thousands of versions the objects
+    cost more than the queries.
+    """
     ids = [v.id for v in versions]
-    footnotes: dict[str, list[Footnote]] = defaultdict(list)
-    claims: dict[str, list[Claim]] = defaultdict(list)
+    footnotes: dict[str, list[tuple]] = defaultdict(list)
+    claims: dict[str, list[SuggestedRef]] = defaultdict(list)
     links: dict[str, list[str]] = defaultdict(list)  # claim id -> footnote ids
+    claim_columns = [Claim.id, Claim.version_id, Claim.start, Claim.end, Claim.status, Claim.doccano_span_id]
     for chunk in _chunks(ids):
-        for f in session.exec(select(Footnote).where(Footnote.version_id.in_(chunk))):  # type: ignore[attr-defined]
-            footnotes[f.version_id].append(f)
-        for c in session.exec(select(Claim).where(
+        for row in session.execute(
+                select(Footnote.version_id, Footnote.id, Footnote.seq, Footnote.label, Footnote.note_text,
+                       Footnote.marker_start, Footnote.marker_end)
+                .where(Footnote.version_id.in_(chunk))):  # type: ignore[attr-defined]
+            footnotes[row[0]].append(tuple(row[1:]))
+        for row in session.execute(select(*claim_columns).where(
                 Claim.version_id.in_(chunk), Claim.origin == "suggested")):  # type: ignore[attr-defined]
-            claims[c.version_id].append(c)
-        for claim_id, footnote_id in session.exec(
+            claims[row[1]].append(SuggestedRef(*row))
+        for claim_id, footnote_id in session.execute(
                 select(EvidenceLink.claim_id, EvidenceLink.footnote_id).join(Claim).where(
                     Claim.version_id.in_(chunk), Claim.origin == "suggested")):  # type: ignore[attr-defined]
             links[claim_id].append(footnote_id)
     out = []
     for v in versions:
-        notes = sorted(footnotes[v.id], key=lambda f: f.seq)
-        seq_of = {f.id: f.seq for f in notes}
-        as_dicts = [{"seq": f.seq, "label": f.label, "text": f.note_text,
-                     "marker": None if f.marker_start is None else {"start": f.marker_start, "end": f.marker_end}}
-                    for f in notes]
+        notes = sorted(footnotes[v.id], key=lambda f: f[1])
+        seq_of = {fid: seq for fid, seq, *_ in notes}
+        as_dicts = [{"seq": seq, "label": label, "text": text,
+                     "marker": None if start is None else {"start": start, "end": end}}
+                    for _, seq, label, text, start, end in notes]
         layout = build_layout(v.text, as_dicts)
-        active = [c for c in claims[v.id] if c.status == "active"]
+        active = sorted((c for c in claims[v.id] if c.status == "active"), key=lambda c: c.start)
         claim_tuples = [(c.id, c.start, c.end, sorted(seq_of[f] for f in links[c.id] if f in seq_of))
-                        for c in sorted(active, key=lambda c: c.start)]
+                        for c in active]
         spans, relations = preannotations(layout, claim_tuples, suggest)
         out.append(Payload(v, layout, spans, relations, {c.id: c for c in claims[v.id]},
-                           {f.seq: f.id for f in notes}))
+                           {seq: fid for fid, seq, *_ in notes}))
     return out
+
+
+@dataclass(frozen=True)
+class SuggestedRef:
+    """What push and pull need of a suggested claim."""
+
+    id: str
+    version_id: str
+    start: int
+    end: int
+    status: str
+    doccano_span_id: int | None

@@ -12,6 +12,7 @@ of what changed go to a JSONL file under ``annotations/pulls/``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -108,44 +109,60 @@ def pull_annotations(
         local = session.exec(select(DoccanoProject).where(
             DoccanoProject.url == gateway.url, DoccanoProject.name == project)).first()
         shas = sorted({e["sha256"] for e in exported if isinstance(e.get("sha256"), str)})
-        versions = []
+        known_shas: set[str] = set()
         for k in range(0, len(shas), 500):
-            versions += session.exec(select(DocumentVersion).where(
-                DocumentVersion.sha256.in_(shas[k : k + 500]))).all()  # type: ignore[attr-defined]
-        payloads = {p.version.sha256: p for p in load_payloads(session, versions, suggest=True)}
+            known_shas |= set(session.exec(select(DocumentVersion.sha256).where(
+                DocumentVersion.sha256.in_(shas[k : k + 500]))))  # type: ignore[attr-defined]
         rows: dict[int, DoccanoExample] = {}
+        if local is not None:
+            rows = {r.remote_id: r for r in session.exec(
+                select(DoccanoExample).where(DoccanoExample.project_id == local.id))}
+
+        # Examples unchanged since the last pull need nothing more, not even their version.
+        pending = []
+        for example in exported:
+            if example.get("sha256") not in known_shas:
+                report.foreign += 1
+                continue
+            row = rows.get(int(example["id"]))
+            exact = _exact_signature(example)
+            if row is not None and row.signature == exact:
+                report.unchanged += 1
+            else:
+                pending.append((example, exact, row))
+
+        wanted = sorted({e["sha256"] for e, _, _ in pending})
+        versions = []
+        for k in range(0, len(wanted), 500):
+            versions += session.exec(select(DocumentVersion).where(
+                DocumentVersion.sha256.in_(wanted[k : k + 500]))).all()  # type: ignore[attr-defined]
+        payloads = {p.version.sha256: p for p in load_payloads(session, versions, suggest=True)}
         pulled: dict[int, list[Claim]] = defaultdict(list)
         guideline_pushes: list[GuidelinePush] = []
         with_suggestions: set[str] = set()  # versions pushed with their suggested claims
         if local is not None:
             with_suggestions = set(session.exec(select(PushRecord.version_id).where(
                 PushRecord.project_id == local.id, PushRecord.suggested)))
-            rows = {r.remote_id: r for r in session.exec(
-                select(DoccanoExample).where(DoccanoExample.project_id == local.id))}
-            for c in session.exec(select(Claim).where(Claim.doccano_project_id == local.id)):
-                pulled[c.doccano_example_id or 0].append(c)
+            example_ids = [int(e["id"]) for e, _, _ in pending]
+            for k in range(0, len(example_ids), 500):
+                for c in session.exec(select(Claim).where(
+                        Claim.doccano_project_id == local.id, Claim.origin == "annotator",
+                        Claim.doccano_example_id.in_(example_ids[k : k + 500]))):  # type: ignore[union-attr]
+                    pulled[c.doccano_example_id or 0].append(c)
             guideline_pushes = list(session.exec(select(GuidelinePush).where(
                 GuidelinePush.project_id == local.id).order_by(GuidelinePush.pushed_at)))
 
     plan = _Plan()
     raw: list[dict[str, Any]] = []
-    for k, example in enumerate(exported):
+    for k, (example, exact, row) in enumerate(pending):
         if progress:
-            progress("pull", k + 1, len(exported))
+            progress("pull", k + 1, len(pending))
         example_id = int(example["id"])
-        payload = payloads.get(example.get("sha256", ""))
-        if payload is None:
-            report.foreign += 1
-            continue
+        payload = payloads[example["sha256"]]
         where = f"example {example_id} ({payload.version.document_id} v{payload.version.version})"
         if example.get("text") != payload.layout.text:
             report.problems.append(f"{where}: its text on the server differs from the stored version; "
                                    "skipped (was it edited in doccano?)")
-            continue
-        exact = _exact_signature(example)
-        row = rows.get(example_id)
-        if row is not None and row.signature == exact:
-            report.unchanged += 1
             continue
         spans_raw: list[dict[str, Any]]
         relations_raw: list[dict[str, Any]]
@@ -197,10 +214,12 @@ def _expected(payload: Payload) -> set[str]:
 
 
 def _exact_signature(example: dict[str, Any]) -> str:
-    """Signature that also sees span and relation ids: any edit, deletion or re-creation changes it."""
+    """Signature of the text and of every span and relation, ids included: any edit,
+    deletion or re-creation changes it."""
     spans = [(e["id"], e["start_offset"], e["end_offset"], e["label"]) for e in example.get("entities", [])]
     relations = [(r["id"], r["from_id"], r["to_id"], r["type"]) for r in example.get("relations", [])]
-    return span_signature([tuple(s) for s in spans], [tuple(r) for r in relations])  # type: ignore[misc]
+    text = hashlib.sha256(str(example.get("text", "")).encode()).hexdigest()
+    return text[:16] + span_signature([tuple(s) for s in spans], [tuple(r) for r in relations])[:16]  # type: ignore[misc]
 
 
 @dataclass

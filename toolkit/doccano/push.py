@@ -70,9 +70,10 @@ def push_documents(
     """Push the current version of every document (or of `documents`). See the module docstring."""
     guidelines = guidelines or load_guidelines()
     with Session(engine) as session:
-        payloads = load_payloads(session, select_versions(session, documents), suggest)
+        versions = select_versions(session, documents)
         last_guideline: GuidelinePush | None = None
         verified: set[int] = set()  # examples whose pre-annotations were seen complete once
+        recorded: set[str] = set()  # versions with a push record
         local = session.exec(select(DoccanoProject).where(
             DoccanoProject.url == gateway.url, DoccanoProject.name == project)).first()
         if local is not None:
@@ -81,13 +82,16 @@ def push_documents(
                 .order_by(GuidelinePush.pushed_at.desc(), GuidelinePush.id.desc())).first()  # type: ignore[attr-defined, union-attr]
             verified = {e.remote_id for e in session.exec(select(DoccanoExample).where(
                 DoccanoExample.project_id == local.id, DoccanoExample.complete))}
-    report = PushReport(gateway.url, project, None, dry_run=dry_run, versions=len(payloads),
+            recorded = set(session.exec(select(PushRecord.version_id).where(PushRecord.project_id == local.id)))
+    report = PushReport(gateway.url, project, None, dry_run=dry_run, versions=len(versions),
                         guideline_version=guidelines.version)
 
     remote = gateway.find_project(project)
     if remote is None:
         report.created = True
         if dry_run:
+            with Session(engine) as session:
+                payloads = load_payloads(session, versions, suggest)
             report.imported = len(payloads)
             report.spans = sum(len(p.spans) for p in payloads)
             report.relations = sum(len(p.relations) for p in payloads)
@@ -111,6 +115,11 @@ def push_documents(
         if example.get("sha256"):
             on_server[example["sha256"]].append(example)
 
+    # A version seen complete on the server before, once, needs no more work.
+    settled = {v.id for v in versions if len(on_server.get(v.sha256, [])) == 1
+               and int(on_server[v.sha256][0]["id"]) in verified and v.id in recorded}
+    with Session(engine) as session:
+        payloads = load_payloads(session, [v for v in versions if v.id not in settled], suggest)
     present: list[tuple[Payload, dict[str, Any]]] = []
     missing: list[Payload] = []
     for payload in payloads:
@@ -128,7 +137,7 @@ def push_documents(
             if untouched and not dry_run:
                 gateway.delete_examples(project_id, [int(e["id"]) for e in untouched])
         present.append((payload, keep))
-    report.already_there = len(present)
+    report.already_there = len(present) + len(settled)
 
     # Finish examples that a cut-off import left without all their pre-annotations. Only
     # those never seen complete: afterwards a missing span is an annotator's deletion.
