@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlmodel import Session, select
@@ -48,26 +49,42 @@ def reference_dict(ref: ArchivalReference) -> dict[str, Any]:
             "raw": ref.raw}
 
 
+def iso(when: datetime) -> str:
+    """RFC 3339 in UTC; the store keeps UTC and SQLite forgets the zone."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
 def document_view(session: Session, dv: DocumentVersion) -> dict[str, Any]:
     """One stored version with its footnotes, citations and references."""
-    footnotes = session.exec(
-        select(Footnote).where(Footnote.version_id == dv.id).order_by(Footnote.seq)  # type: ignore[arg-type]
-    ).all()
-    ids = [f.id for f in footnotes]
+    return document_views(session, [dv])[0]
+
+
+def document_views(session: Session, versions: list[DocumentVersion]) -> list[dict[str, Any]]:
+    """Stored versions with their footnotes, citations and references: a few queries for all."""
+    ids = [v.id for v in versions]
+    footnotes: dict[str, list[Footnote]] = defaultdict(list)
     citations: dict[str, list[Citation]] = defaultdict(list)
     refs_by_citation: dict[str, list[ArchivalReference]] = defaultdict(list)
-    own_refs: list[ArchivalReference] = []
-    if ids:
-        for c in session.exec(select(Citation).where(Citation.footnote_id.in_(ids))  # type: ignore[union-attr]
-                              .order_by(Citation.footnote_id, Citation.seq)):
+    own_refs: dict[str, list[ArchivalReference]] = defaultdict(list)
+    for k in range(0, len(ids), 500):
+        chunk = ids[k : k + 500]
+        for f in session.exec(select(Footnote).where(Footnote.version_id.in_(chunk))):  # type: ignore[attr-defined]
+            footnotes[f.version_id].append(f)
+        for c in session.exec(select(Citation).join(Footnote).where(Footnote.version_id.in_(chunk))):  # type: ignore[attr-defined]
             citations[c.footnote_id].append(c)
-    for r in session.exec(select(ArchivalReference).where(ArchivalReference.version_id == dv.id)
-                          .order_by(ArchivalReference.id)):
-        if r.citation_id is None:
-            own_refs.append(r)
-        else:
-            refs_by_citation[r.citation_id].append(r)
+        for r in session.exec(select(ArchivalReference).where(ArchivalReference.version_id.in_(chunk))  # type: ignore[attr-defined]
+                              .order_by(ArchivalReference.id)):
+            (own_refs[r.version_id] if r.citation_id is None else refs_by_citation[r.citation_id]).append(r)
+    for cits in citations.values():
+        cits.sort(key=lambda c: c.seq)
+    return [_view(dv, sorted(footnotes[dv.id], key=lambda f: f.seq), citations, refs_by_citation,
+                  own_refs[dv.id]) for dv in versions]
 
+
+def _view(dv: DocumentVersion, footnotes: list[Footnote], citations: dict[str, list[Citation]],
+          refs_by_citation: dict[str, list[ArchivalReference]], own_refs: list[ArchivalReference]) -> dict[str, Any]:
     by_seq = {f.seq: f for f in footnotes}
 
     def archival_of(seq: int) -> list[ArchivalReference]:
@@ -128,7 +145,7 @@ def document_view(session: Session, dv: DocumentVersion) -> dict[str, Any]:
         "kind": dv.kind,
         "text": dv.text,
         "source": {"path": dv.source_path, "sha256": dv.sha256, "bytes": dv.source_bytes},
-        "ingested_at": dv.ingested_at.isoformat(),
+        "ingested_at": iso(dv.ingested_at),
         "pages": list(dv.pages),
         "file_numbers": list(dv.file_numbers),
         "references": [reference_dict(r) for r in own_refs],
@@ -148,8 +165,7 @@ def archive_summary(session: Session, names: list[str] | None = None) -> list[di
     following Ibid. and short forms), and the documents, over current versions."""
     versions = [find_version(session, n) for n in names] if names else current_versions(session)
     rows: dict[tuple[str, str | None], dict[str, Any]] = {}
-    for dv in versions:
-        view = document_view(session, dv)
+    for dv, view in zip(versions, document_views(session, versions)):
         sources = [(f"note {f['label']}", f["references"]) for f in view["footnotes"]]
         sources.append(("document", view["references"]))
         for where, refs in sources:
