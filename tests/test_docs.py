@@ -33,7 +33,7 @@ def test_every_command_is_in_the_readme_and_has_an_example():
     assert {"ingest", "inspect", "server start"} <= {name for name, _ in commands}
     for name, cmd in commands:
         assert f"`toolkit {name}" in README, f"README does not show `toolkit {name}`"
-        assert cmd.help and "Example: toolkit" in cmd.help, f"`toolkit {name}` --help has no example"
+        assert cmd.help and re.search(r"Example: .*toolkit ", cmd.help), f"`toolkit {name}` --help has no example"
         result = CliRunner().invoke(app, [*name.split(), "--help"])
         assert result.exit_code == 0
 
