@@ -9,8 +9,10 @@ file and an atomic rename, with the schema beside it.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
+import re
 import sys
 import tempfile
 from collections import defaultdict
@@ -19,8 +21,9 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import IO, Any, Callable, Iterable
 
+from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
 from toolkit import __version__
@@ -54,21 +57,71 @@ def load_schema() -> dict[str, Any]:
     return json.loads(schema_text())
 
 
+# Valid results of "$ref" checks, by (id of the instance, reference), for one validation run.
+# A citation or a reference appears in every claim that rests on its note: the same Python
+# object, checked once instead of once per claim. Only valid results are kept, so error
+# paths are always computed afresh.
+_REF_CACHE: dict[tuple[int, str], bool] | None = None
+
+
+def _cached_ref(validator, ref, instance, schema):  # type: ignore[no-untyped-def]
+    cache = _REF_CACHE
+    if cache is None or not isinstance(instance, (dict, list)):
+        yield from validator._validate_reference(ref=ref, instance=instance)
+        return
+    key = (id(instance), ref)
+    if key in cache:
+        return
+    errors = list(validator._validate_reference(ref=ref, instance=instance))
+    if errors:
+        yield from errors
+    else:
+        cache[key] = True
+
+
+def _subschema(definition: str | None) -> dict[str, Any]:
+    """The schema, or a schema for one of its definitions ("claim"), or for an array of them ("claim[]")."""
+    schema = load_schema()
+    if definition is None:
+        return schema
+    ref = {"$ref": f"#/$defs/{definition.removesuffix('[]')}"}
+    body: dict[str, Any] = {"type": "array", "items": ref} if definition.endswith("[]") else ref
+    name = definition.replace("[]", "-list")
+    return {"$schema": schema["$schema"], "$id": f"{schema['$id']}:{name}", "$defs": schema["$defs"], **body}
+
+
 @lru_cache(maxsize=8)
 def _validator(definition: str | None):  # type: ignore[no-untyped-def]
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator, validators
 
-    schema = load_schema()
-    validator = Draft202012Validator(schema)
-    if definition is None:
-        return validator
-    return validator.evolve(schema={"$ref": f"{schema['$id']}#/$defs/{definition}"})
+    return validators.extend(Draft202012Validator, {"$ref": _cached_ref})(_subschema(definition))
+
+
+@lru_cache(maxsize=8)
+def _fast_validator(definition: str | None):  # type: ignore[no-untyped-def]
+    """jsonschema-rs, when installed: the same schema, checked a hundred times faster."""
+    try:
+        import jsonschema_rs
+    except ImportError:
+        return None
+    return jsonschema_rs.validator_for(_subschema(definition))
 
 
 def schema_errors(instance: Any, definition: str | None = None, path_prefix: str = "$") -> list[str]:
     """Readable `path -> message` lines; empty when `instance` is valid.
-    `definition` names a part of the schema ("claim", "webAnnotation"); None is the dataset."""
-    errors = sorted(_validator(definition).iter_errors(instance), key=lambda e: list(e.absolute_path))
+    `definition` names a part of the schema ("claim", "webAnnotation"); None is the dataset.
+
+    A valid instance is recognized by jsonschema-rs where it is installed; the
+    messages of an invalid one always come from the jsonschema library."""
+    global _REF_CACHE
+    fast = _fast_validator(definition)
+    if fast is not None and fast.is_valid(instance):
+        return []
+    _REF_CACHE = {}
+    try:
+        errors = sorted(_validator(definition).iter_errors(instance), key=lambda e: list(e.absolute_path))
+    finally:
+        _REF_CACHE = None
     return [f"{_json_path(path_prefix, e.absolute_path)} -> {e.message}" for e in errors]
 
 
@@ -91,21 +144,37 @@ class Filters:
 
 def build_dataset(session: Session, filters: Filters | None = None, guidelines_version: str | None = None) -> dict[str, Any]:
     """The claims (annotators', and suggested ones if asked) with the documents they are in."""
-    filters = filters or Filters()
+    # Hundreds of thousands of small dicts and no cycles among them: the cyclic garbage
+    # collector would only walk them again and again while they are built.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_dataset(session, filters or Filters(), guidelines_version)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _build_dataset(session: Session, filters: Filters, guidelines_version: str | None) -> dict[str, Any]:
+    # The offset maps and sentence lists are the bulk of a version row and are not exported.
+    light = select(DocumentVersion).options(defer(DocumentVersion.offsets), defer(DocumentVersion.sentences),  # type: ignore[arg-type]
+                                            defer(DocumentVersion.paragraphs))  # type: ignore[arg-type]
     if filters.documents:
         wanted = [find_version(session, name).document_id for name in filters.documents]
-        version_rows = list(session.exec(select(DocumentVersion).where(
-            DocumentVersion.document_id.in_(wanted))))  # type: ignore[attr-defined]
+        version_rows = list(session.exec(light.where(DocumentVersion.document_id.in_(wanted))))  # type: ignore[attr-defined]
     else:
-        version_rows = list(session.exec(select(DocumentVersion)))
+        version_rows = list(session.exec(light))
     by_id = {v.id: v for v in version_rows}
 
-    query = select(Claim).where(Claim.status == "active")
+    columns = [Claim.id, Claim.version_id, Claim.start, Claim.end, Claim.source_start, Claim.source_end,
+               Claim.origin, Claim.annotator, Claim.status, Claim.created_at, Claim.updated_at,
+               Claim.guidelines_version, Claim.doccano_project_id, Claim.doccano_example_id, Claim.doccano_span_id]
+    query = select(*columns).where(Claim.status == "active")
     if not filters.include_suggested:
         query = query.where(Claim.origin == "annotator")
     if filters.annotator:
         query = query.where(Claim.annotator == filters.annotator)
-    claims = [c for c in session.exec(query) if c.version_id in by_id]
+    claims = [row for row in session.execute(query) if row.version_id in by_id]  # rows read like ClaimRow
     claims.sort(key=lambda c: (by_id[c.version_id].document_id, by_id[c.version_id].version, c.start, c.end, c.id))
 
     # The documents: current versions, and any older version a claim was made on.
@@ -114,15 +183,16 @@ def build_dataset(session: Session, filters: Filters | None = None, guidelines_v
                       key=lambda v: (v.document_id, v.version))
     views = {v["id"]: v for v in document_views(session, versions)}
 
-    links: dict[str, list[tuple[EvidenceLink, int]]] = defaultdict(list)
-    claim_ids = [c.id for c in claims]
-    for k in range(0, len(claim_ids), 500):
-        for link, seq in session.exec(select(EvidenceLink, Footnote.seq).join(Footnote).where(
-                EvidenceLink.claim_id.in_(claim_ids[k : k + 500]))):  # type: ignore[attr-defined]
-            links[link.claim_id].append((link, seq))
+    links: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
+    used_ids = sorted(used)
+    for k in range(0, len(used_ids), 500):
+        for claim_id, stance, link, seq in session.execute(
+                select(EvidenceLink.claim_id, EvidenceLink.stance, EvidenceLink.link, Footnote.seq)
+                .join(Footnote).where(Footnote.version_id.in_(used_ids[k : k + 500]))):  # type: ignore[attr-defined]
+            links[claim_id].append((stance, link, seq))
     projects = {p.id: p for p in session.exec(select(DoccanoProject))}
 
-    return {
+    dataset = {
         "schema_version": SCHEMA_VERSION,
         "generated_at": iso(datetime.now(timezone.utc).replace(microsecond=0)),
         "toolkit_version": __version__,
@@ -132,16 +202,38 @@ def build_dataset(session: Session, filters: Filters | None = None, guidelines_v
         "documents": list(views.values()),
         "claims": [claim_record(c, views[c.version_id], links.get(c.id, []), projects) for c in claims],
     }
+    for view in views.values():
+        view.pop("_by_seq", None)
+    return dataset
 
 
-def claim_record(claim: Claim, view: dict[str, Any], links: list[tuple[EvidenceLink, int]],
+@dataclass(frozen=True)
+class ClaimRow:
+    id: str
+    version_id: str
+    start: int
+    end: int
+    source_start: int
+    source_end: int
+    origin: str
+    annotator: str | None
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    guidelines_version: str | None
+    doccano_project_id: int | None
+    doccano_example_id: int | None
+    doccano_span_id: int | None
+
+
+def claim_record(claim: ClaimRow, view: dict[str, Any], links: list[tuple[str, str, int]],
                  projects: dict[int | None, DoccanoProject]) -> dict[str, Any]:
     """One claim with what it rests on."""
-    notes = {f["seq"]: f for f in view["footnotes"]}
+    notes = view.setdefault("_by_seq", {f["seq"]: f for f in view["footnotes"]})
     evidence = []
-    for link, seq in sorted(links, key=lambda pair: pair[1]):
+    for stance, link, seq in sorted(links, key=lambda triple: triple[2]):
         note = notes.get(seq, {})
-        evidence.append({"footnote": seq, "label": note.get("label"), "stance": link.stance, "link": link.link,
+        evidence.append({"footnote": seq, "label": note.get("label"), "stance": stance, "link": link,
                          "citations": note.get("citations", []), "references": note.get("references", [])})
     if view["kind"] == "primary-source" and view["references"]:
         # A claim in a primary source rests on the document itself.
@@ -236,10 +328,8 @@ def validate_export(payload: Any, fmt: str) -> list[str]:
     if fmt == "json":
         return schema_errors(payload)
     if fmt == "jsonl":
-        errors = []
-        for n, line in enumerate(payload, start=1):
-            errors += schema_errors(line, "claim", path_prefix=f"line {n}: $")
-        return errors
+        return [re.sub(r"^\$\[(\d+)\]", lambda m: f"line {int(m.group(1)) + 1}: $", e)
+                for e in schema_errors(list(payload), "claim[]")]
     if fmt == "webanno":
         return schema_errors(payload, "webAnnotationCollection")
     raise ValueError(f"unknown format {fmt!r}")
@@ -254,10 +344,30 @@ class ExportResult:
     documents: int
 
 
-def render(payload: Any, fmt: str) -> str:
+def render(payload: Any, fmt: str, out: IO[str]) -> None:
+    """Write `payload` as `fmt` to `out`, in pieces: a large export never sits in memory as one
+    string, and each item goes through the C encoder (one item a line: greppable, diffable)."""
+    def dump(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
     if fmt == "jsonl":
-        return "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in payload)
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+        for line in payload:
+            out.write(dump(line))
+            out.write("\n")
+        return
+    out.write("{")
+    for k, (key, value) in enumerate(payload.items()):
+        out.write(",\n" if k else "\n")
+        out.write(f" {dump(key)}: ")
+        if isinstance(value, list) and value:
+            out.write("[")
+            for i, item in enumerate(value):
+                out.write(",\n  " if i else "\n  ")
+                out.write(dump(item))
+            out.write("\n ]")
+        else:
+            out.write(dump(value))
+    out.write("\n}\n")
 
 
 def write_export(dataset: dict[str, Any], out: str | Path, fmt: str = "json") -> ExportResult:
@@ -268,26 +378,28 @@ def write_export(dataset: dict[str, Any], out: str | Path, fmt: str = "json") ->
     errors = validate_export(payload, fmt)
     if errors:
         raise ValidationError(errors)
-    text = render(payload, fmt)
     counts = (len(dataset["claims"]), len(dataset["documents"]))
     if str(out) == "-":
-        sys.stdout.write(text)
+        render(payload, fmt, sys.stdout)
         sys.stdout.flush()
         return ExportResult("-", None, fmt, *counts)
     target = Path(out)
-    write_atomically(target, text)
+    write_atomically(target, lambda handle: render(payload, fmt, handle))
     schema_path = target.parent / "claims.schema.json"
     write_atomically(schema_path, schema_text())
     return ExportResult(str(target), str(schema_path), fmt, *counts)
 
 
-def write_atomically(target: Path, text: str) -> None:
+def write_atomically(target: Path, content: str | Callable[[IO[str]], None]) -> None:
     """Write through a temporary file in the same folder, then rename: never half a file."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            if callable(content):
+                content(handle)
+            else:
+                handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)

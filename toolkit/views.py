@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any
 
 from sqlmodel import Session, select
@@ -49,6 +50,7 @@ def reference_dict(ref: ArchivalReference) -> dict[str, Any]:
             "raw": ref.raw}
 
 
+@lru_cache(maxsize=65536)
 def iso(when: datetime) -> str:
     """RFC 3339 in UTC; the store keeps UTC and SQLite forgets the zone."""
     if when.tzinfo is None:
