@@ -181,7 +181,8 @@ def render_text(report: AuditReport, max_findings: int = 60) -> str:
                      f"{sup['published']} published only, {sup['none']} none)")
         for a in d["archives"][:6]:
             lines.append(f"      {a['archive']} {a['series'] or ''}: {a['claims']} claims, {a['references']} references")
-    counts = ", ".join(f"{report.count(sev)} {sev}" for sev in reversed(SEVERITIES))
+    plural = {"error": "errors", "warning": "warnings", "info": "notes"}
+    counts = ", ".join(f"{report.count(sev)} {plural[sev]}" for sev in reversed(SEVERITIES))
     lines += ["", f"Findings ({counts})"]
     for f in report.findings[:max_findings]:
         target = f"claim {f.claim}" if f.claim else f"note {f.note}"
@@ -208,7 +209,7 @@ def render_html(report: AuditReport, title: str = "Audit of claims and their evi
         for d in report.documents)
     finding_rows = "\n".join(
         f'<tr class="{e(f.severity)}"><td>{e(f.code)}</td><td>{e(f.severity)}</td><td>{e(f.name)}</td>'
-        f"<td>{e(f.document)}</td><td>{e(f.claim or '')}{e('note ' + f.note if f.note else '')}</td>"
+        f"<td>{e(f.document)}</td><td>{'<br>'.join(e(x) for x in (f.claim, f'note {f.note}' if f.note else None) if x)}</td>"
         f"<td>{e(f.message)}</td></tr>" for f in report.findings)
     s = report.support
     return f"""<!DOCTYPE html>

@@ -1,8 +1,9 @@
 """`make demo`: the main job end to end on the bundled samples.
 
-Ingest the samples and say what their notes cite, per archive; then install and
+Ingest the samples and say what their notes cite, per archive; install and
 start the embedded doccano server, push the samples with suggested claims, pull
-them back, and say where to annotate. Later steps (export, audit) join here.
+them back and say where to annotate; then export the claims dataset and audit
+it (terminal and HTML), and say where the files are.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ SAMPLES = Path(__file__).resolve().parent / "samples"
 
 
 def run_demo(engine: Engine, echo: Callable[[str], None], samples: Path = SAMPLES,
-             doccano: bool = True, port: int | None = None) -> IngestReport:
+             doccano: bool = True, port: int | None = None, exports: Path = Path("exports")) -> IngestReport:
     """Run the pipeline on the samples, telling `echo` what happens. Returns the ingest report."""
     echo(f"1. Ingest the bundled samples ({samples})")
     report = ingest_paths(engine, [samples])
@@ -59,9 +60,32 @@ def run_demo(engine: Engine, echo: Callable[[str], None], samples: Path = SAMPLE
                 if f["flags"]:
                     printed = f["marker"]["printed"] if f["marker"] else "-"
                     echo(f"      note {f['label']} (printed marker {printed}): {', '.join(f['flags'])}")
+    names = [r.document for r in report.results if r.document]
     if doccano:
-        _doccano_round_trip(engine, echo, [r.document for r in report.results if r.document], port)
+        _doccano_round_trip(engine, echo, names, port)
+    _export_and_audit(engine, echo, names, exports)
     return report
+
+
+def _export_and_audit(engine: Engine, echo: Callable[[str], None], names: list[str], exports: Path) -> None:
+    from toolkit.audit import audit_dataset, render_html, render_text
+    from toolkit.export import Filters, build_dataset, write_atomically, write_export
+    from toolkit.guidelines import load_guidelines
+
+    echo("")
+    echo("5. Export and audit (annotators' claims and, until they pull some, the suggested ones)")
+    with Session(engine) as session:
+        dataset = build_dataset(session, Filters(names, None, include_suggested=True),
+                                guidelines_version=load_guidelines().version)
+    result = write_export(dataset, exports / "claims.json")
+    echo(f"   {result.claims} claims from {result.documents} documents, validated: {result.path}")
+    echo(f"   its JSON Schema: {result.schema_path}")
+    report = audit_dataset(dataset)
+    for line in render_text(report, max_findings=8).splitlines():
+        echo(f"   {line}" if line else "")
+    html_path = exports / "audit.html"
+    write_atomically(html_path, render_html(report, "Audit of the bundled samples"))
+    echo(f"   the same audit as a page to open in a browser: {html_path}")
 
 
 def _doccano_round_trip(engine: Engine, echo: Callable[[str], None], names: list[str], port: int | None) -> None:
@@ -88,3 +112,4 @@ def _doccano_round_trip(engine: Engine, echo: Callable[[str], None], names: list
     echo(f"Annotate: open {status.url}/projects/{pushed.project_id} and log in as the admin whose password is in")
     echo(f"   {status.credentials_file} (readable by you only); add annotators with `toolkit annotators add NAME`.")
     echo("Then `toolkit pull` brings their claims back; `toolkit server stop` stops the server.")
+

@@ -186,6 +186,35 @@ def test_two_annotators_round_trip(doccano, store, tmp_path):
         assert gone.status == "retracted"
 
 
+def test_export_after_the_round_trip(doccano, store, tmp_path):
+    """The annotators' claims reach the dataset with their names and links, and it round-trips."""
+    from toolkit.export import Filters, build_dataset, validate_file, write_export
+
+    engine, _ = store
+    with Session(engine) as session:
+        dataset = build_dataset(session, Filters(), guidelines_version="1.0.0")
+    result = write_export(dataset, tmp_path / "claims.json")
+    assert validate_file(Path(result.path)) == ("json", [])
+    claims = dataset["claims"]
+    assert {c["annotator"] for c in claims} == {"alice", "bob"} and {c["origin"] for c in claims} == {"annotator"}
+    assert len(claims) == 3  # alice's two (one moved), bob's remaining one; bob's retracted one is not exported
+    docs = {d["id"]: d for d in dataset["documents"]}
+    for claim in claims:
+        doc = docs[claim["version"]]
+        assert doc["text"][claim["start"]:claim["end"]] == claim["quote"]
+        source = Path(doc["source"]["path"]).read_text("utf-8")
+        assert source[claim["source_start"]:claim["source_end"]].startswith(claim["quote"].rstrip("¹³"))
+        assert claim["doccano"]["url"] == doccano.url and claim["doccano"]["span"] > 0
+        assert claim["guidelines_version"] == "1.0.0"
+    by_text = {c["quote"]: c for c in claims}
+    moved = by_text["courier arrived on time.¹"]
+    assert moved["annotator"] == "alice" and moved["support"] == "archival"
+    assert [(e["footnote"], e["stance"], e["link"]) for e in moved["evidence"]] == [(1, "supports", "explicit")]
+    assert moved["evidence"][0]["references"][0]["item"] == "1"
+    implicit = [c for c in claims if c["annotator"] == "bob"][0]
+    assert [(e["label"], e["link"]) for e in implicit["evidence"]] == [("13", "implicit")]
+
+
 def test_a_bad_span_is_reported_not_stored(doccano, store, tmp_path):
     engine, _ = store
     admin = WebAnnotator(doccano.url, *doccano.admin)
