@@ -38,21 +38,13 @@ from toolkit.doccano.server import install_server, read_credentials, start_serve
 from toolkit.ingest import ingest_paths  # noqa: E402
 from toolkit.store import make_engine  # noqa: E402
 
-CORPUS = ROOT.parent / "shared" / "corpus" / "frus-dev" / "russia-1918-v3"
+from _corpus import make_documents  # noqa: E402
 
 
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def make_documents(folder: Path, count: int) -> None:
-    sources = sorted(CORPUS.glob("d*.txt"))
-    for k in range(count):
-        source = sources[k % len(sources)]
-        text = source.read_text("utf-8").rstrip("\n") + f"\n\nBenchmark copy {k}.\n"
-        (folder / f"{source.stem}-{k:05d}.txt").write_text(text, "utf-8")
 
 
 def naive_push_pull(gateway: DoccanoGateway, engine, count: int) -> tuple[float, float]:

@@ -34,15 +34,7 @@ from toolkit.models import Claim, DocumentVersion, EvidenceLink, Footnote, utcno
 from toolkit.parsing.offsets import OffsetMap  # noqa: E402
 from toolkit.store import make_engine, transaction  # noqa: E402
 
-CORPUS = ROOT.parent / "shared" / "corpus" / "frus-dev" / "russia-1918-v3"
-
-
-def make_documents(folder: Path, count: int) -> None:
-    sources = sorted(CORPUS.glob("d*.txt"))
-    for k in range(count):
-        source = sources[k % len(sources)]
-        (folder / f"{source.stem}-{k:05d}.txt").write_text(
-            source.read_text("utf-8").rstrip("\n") + f"\n\nBenchmark copy {k}.\n", "utf-8")
+from _corpus import make_documents  # noqa: E402
 
 
 def add_annotator_claims(engine, wanted: int) -> int:

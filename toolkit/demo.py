@@ -69,7 +69,8 @@ def run_demo(engine: Engine, echo: Callable[[str], None], samples: Path = SAMPLE
 
 def _export_and_audit(engine: Engine, echo: Callable[[str], None], names: list[str], exports: Path) -> None:
     from toolkit.audit import audit_dataset, render_html, render_text
-    from toolkit.export import Filters, build_dataset, write_atomically, write_export
+    from toolkit.export import Filters, build_dataset, write_export
+    from toolkit.files import write_atomically
     from toolkit.guidelines import load_guidelines
 
     echo("")

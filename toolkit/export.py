@@ -11,23 +11,22 @@ from __future__ import annotations
 
 import gc
 import json
-import os
 import re
 import sys
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import IO, Any, Callable, Iterable
+from typing import IO, Any, Iterable
 
 from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
 from toolkit import __version__
 from toolkit.errors import ToolkitError
+from toolkit.files import write_atomically
 from toolkit.models import Claim, DoccanoProject, DocumentVersion, EvidenceLink, Footnote
 from toolkit.views import document_views, find_version, iso
 
@@ -388,24 +387,6 @@ def write_export(dataset: dict[str, Any], out: str | Path, fmt: str = "json") ->
     schema_path = target.parent / "claims.schema.json"
     write_atomically(schema_path, schema_text())
     return ExportResult(str(target), str(schema_path), fmt, *counts)
-
-
-def write_atomically(target: Path, content: str | Callable[[IO[str]], None]) -> None:
-    """Write through a temporary file in the same folder, then rename: never half a file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            if callable(content):
-                content(handle)
-            else:
-                handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def validate_file(path: Path) -> tuple[str, list[str]]:

@@ -34,7 +34,7 @@ from toolkit.parsing.archives import Archives, load_archives
 from toolkit.parsing.document import KINDS, ParsedDocument, parse_document
 from toolkit.parsing.footnotes import MARKER_WITHOUT_NOTE, NOTE_WITHOUT_MARKER
 from toolkit.store import transaction
-from toolkit.writer import ADDED, NEW_VERSION, Written, write_documents
+from toolkit.writer import ADDED, NEW_VERSION, Written, write_documents  # noqa: F401  (statuses, re-exported)
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 SKIPPED_NAMES = ("README", "LICENSE", "CHANGELOG")  # a folder's own documentation

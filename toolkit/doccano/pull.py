@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import IO, Any, Callable
 
 from sqlalchemy import delete, insert, update
 from sqlalchemy.engine import Engine
@@ -50,6 +48,7 @@ from toolkit.models import (
     utcnow,
 )
 from toolkit.parsing.offsets import OffsetMap
+from toolkit.files import write_atomically
 from toolkit.store import transaction
 
 Progress = Callable[[str, int, int], None]
@@ -420,18 +419,11 @@ def _time(value: Any) -> datetime | None:
 def _write_raw(folder: Path, project: str, records: list[dict[str, Any]]) -> Path:
     """The raw pulled records, one example a line, written atomically."""
     target_dir = folder / "pulls" / re.sub(r"[^A-Za-z0-9._-]+", "-", project)
-    target_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-    target = target_dir / f"{stamp}.jsonl"
-    fd, tmp = tempfile.mkstemp(dir=target_dir, prefix=".pull-", suffix=".jsonl")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            for record in records:
-                out.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    target = target_dir / f"{datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%S%fZ')}.jsonl"
+
+    def write(out: IO[str]) -> None:
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+
+    write_atomically(target, write)
     return target

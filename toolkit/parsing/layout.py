@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from toolkit.parsing.footnotes import Link, MarkerRef, NoteRef, link_footnotes
+from toolkit.parsing.footnotes import MarkerRef, NoteRef, link_footnotes
 from toolkit.parsing.offsets import OffsetMap, TextBuilder
 
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")

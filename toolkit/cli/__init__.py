@@ -1,0 +1,31 @@
+"""The `toolkit` command: thin wrappers over the library, one module per part of the pipeline.
+
+    _app.py       the application, shared options, error and engine helpers
+    documents.py  ingest, inspect, documents, archives, demo
+    doccano.py    push, pull, annotators, server
+    dataset.py    export, validate, audit
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from toolkit.cli._app import app
+
+# Importing a module registers its commands, in this order in `toolkit --help`.
+from toolkit.cli import documents  # noqa: E402, F401, I001
+from toolkit.cli import doccano  # noqa: E402, F401
+from toolkit.cli import dataset  # noqa: E402, F401
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("Interrupted; nothing half-written was kept.", err=True)
+        sys.exit(130)

@@ -1,0 +1,261 @@
+"""Commands for doccano: push, pull, annotators, and the embedded server."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from toolkit.cli._app import (
+    DataOption,
+    DbOption,
+    ProjectOption,
+    UrlOption,
+    app,
+    fail,
+    connect,
+    open_store,
+    progress,
+)
+from toolkit.errors import ToolkitError
+
+
+@app.command()
+def push(
+    documents: List[str] = typer.Argument(None, help="Documents to push [default: every current version]."),
+    project: str = ProjectOption,
+    suggest: bool = typer.Option(False, "--suggest", help="Pre-annotate the suggested claims, linked to their notes."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Say what would be sent; change nothing."),
+    guidelines: Optional[Path] = typer.Option(None, "--guidelines", envvar="TOOLKIT_GUIDELINES",
+                                              help="Guidelines file [default: guidelines/claims.md]."),
+    url: Optional[str] = UrlOption,
+    data: Optional[Path] = DataOption,
+    db: Optional[str] = DbOption,
+) -> None:
+    """Put documents into a doccano project, with EVIDENCE spans on every marker and note.
+
+    Example: toolkit push --suggest
+
+    Safe to run again: it reconciles with what the server holds and sends only
+    what is missing, so a push cut off halfway finishes without duplicates.
+    """
+    from toolkit.doccano.push import push_documents
+    from toolkit.guidelines import load_guidelines
+
+    try:
+        engine = open_store(db)
+        report = push_documents(engine, connect(url, data), project=project, documents=documents or None,
+                                suggest=suggest, dry_run=dry_run, guidelines=load_guidelines(guidelines),
+                                progress=progress)
+    except ToolkitError as exc:
+        fail(exc)
+        return
+    verb = "would" if report.dry_run else "did"
+    if report.created:
+        typer.echo(f"{'would create' if report.dry_run else 'created'} project {report.project!r} at {report.url}")
+    typer.echo(f"{report.versions} document versions: {report.already_there} already in doccano, "
+               f"{report.imported} {'to import' if report.dry_run else 'imported'} "
+               f"({report.spans} pre-annotated spans, {report.relations} relations)")
+    if report.completed:
+        typer.echo(f"finished the pre-annotations of {len(report.completed)} examples cut off earlier: "
+                   + ", ".join(report.completed[:5]))
+    if report.duplicates_removed:
+        typer.echo(f"removed {report.duplicates_removed} untouched duplicate examples")
+    for kept in report.duplicates_kept:
+        typer.echo(f"warning: duplicate example with annotations left in place: {kept}", err=True)
+    if report.guideline_updated:
+        typer.echo(f"guidelines {report.guideline_version}: {verb} set as the project's guideline")
+    if report.project_id is not None:
+        typer.echo(f"annotate at {report.url}/projects/{report.project_id}")
+
+
+@app.command()
+def pull(
+    project: str = ProjectOption,
+    url: Optional[str] = UrlOption,
+    data: Optional[Path] = DataOption,
+    annotations: Path = typer.Option(Path("annotations"), "--annotations",
+                                     help="Where the raw pulled records go (under pulls/)."),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Bring back every annotator's claims and links, with who made them and when.
+
+    Example: toolkit pull
+
+    Pulling twice changes nothing; a claim deleted in doccano is marked retracted.
+    Spans that fail a check are reported and not stored (exit code 1).
+    """
+    from toolkit.doccano.pull import pull_annotations
+
+    try:
+        report = pull_annotations(open_store(db), connect(url, data), project=project,
+                                  annotations_dir=annotations, progress=progress)
+    except ToolkitError as exc:
+        fail(exc)
+        return
+    typer.echo(f"{report.examples} examples: {report.unchanged} unchanged since the last pull, "
+               f"{report.untouched} not yet annotated, {report.fetched} fetched"
+               + (f", {report.foreign} not from this store" if report.foreign else ""))
+    typer.echo(f"claims: {report.claims_added} new, {report.claims_updated} updated, "
+               f"{report.claims_retracted} retracted; {report.links} evidence links")
+    if report.annotators:
+        typer.echo("annotators: " + ", ".join(report.annotators))
+    if report.raw_file:
+        typer.echo(f"raw records: {report.raw_file}")
+    for problem in report.problems:
+        typer.echo(f"problem: {problem}", err=True)
+    raise typer.Exit(1 if report.problems else 0)
+
+
+annotators_app = typer.Typer(help="Annotator accounts on the doccano server.", no_args_is_help=True)
+
+app.add_typer(annotators_app, name="annotators")
+
+
+@annotators_app.command("add")
+def annotators_add(
+    name: str = typer.Argument(..., help="The annotator's username."),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from standard input."),
+    project: str = ProjectOption,
+    url: Optional[str] = UrlOption,
+    data: Optional[Path] = DataOption,
+) -> None:
+    """Create an annotator account and make it a member of the project, as annotator.
+
+    Example: printf '%s' "$PASSWORD" | toolkit annotators add ada --password-stdin
+    """
+    from toolkit.errors import NotFoundError
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt(f"password for {name}", hide_input=True, confirmation_prompt=True)
+    if len(password) < 8:
+        typer.echo("Error: the password must have at least 8 characters", err=True)
+        raise typer.Exit(2)
+    try:
+        gateway = connect(url, data)
+        remote = gateway.find_project(project)
+        if remote is None:
+            raise NotFoundError(f"there is no project {project!r} at {gateway.url}; create it with `toolkit push`")
+        existing = {v: k for k, v in gateway.usernames().items()}
+        user_id = existing.get(name) or gateway.create_user(name, password)
+        gateway.add_member(int(remote["id"]), user_id, "annotator")
+    except ToolkitError as exc:
+        fail(exc)
+        return
+    state = "existing account" if name in existing else "new account"
+    typer.echo(f"{name} ({state}) is an annotator of {project!r} at {gateway.url}")
+
+
+server_app = typer.Typer(help="The embedded doccano server: install, start, stop, status, logs.",
+                         no_args_is_help=True)
+
+app.add_typer(server_app, name="server")
+
+
+@server_app.command("install")
+def server_install(
+    python: Optional[Path] = typer.Option(
+        None, "--python", envvar="TOOLKIT_DOCCANO_PYTHON",
+        help="Python 3.8-3.11 for the server's own environment [default: this one if it fits]."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Install doccano 1.8.4 in its own virtual environment (once; reused afterwards).
+
+    Example: toolkit server install
+    """
+    from toolkit.doccano.server import install_server
+
+    try:
+        result = install_server(python=python)
+    except ToolkitError as exc:
+        fail(exc)
+        return
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), indent=2))
+    elif result.installed:
+        typer.echo(f"installed doccano in {result.venv} ({result.seconds:.0f} s; log: {result.log_file})")
+    else:
+        typer.echo(f"doccano is already installed in {result.venv}")
+
+
+@server_app.command("start")
+def server_start(
+    port: Optional[int] = typer.Option(None, "--port", help="Port on 127.0.0.1 [default: 8765]."),
+    data: Optional[Path] = DataOption,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Start the embedded doccano on 127.0.0.1 and wait until it answers.
+
+    Example: toolkit server start --port 8765
+    """
+    from toolkit.doccano.server import start_server
+
+    try:
+        status = start_server(port=port, data_dir=data)
+    except ToolkitError as exc:
+        fail(exc)
+        return
+    _show_status(status, as_json)
+
+
+@server_app.command("stop")
+def server_stop(data: Optional[Path] = DataOption) -> None:
+    """Stop the embedded doccano (only the processes the toolkit started).
+
+    Example: toolkit server stop
+    """
+    from toolkit.doccano.server import stop_server
+
+    try:
+        stopped = stop_server(data)
+    except ToolkitError as exc:
+        fail(exc)
+        return
+    typer.echo("stopped" if stopped else "not running")
+
+
+@server_app.command("status")
+def server_status_cmd(data: Optional[Path] = DataOption,
+                      as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Say whether the embedded doccano runs, its URL, and where its credentials file is.
+
+    Example: toolkit server status --json
+    """
+    from toolkit.doccano.server import server_status
+
+    try:
+        status = server_status(data)
+    except ToolkitError as exc:
+        fail(exc)
+        return
+    _show_status(status, as_json)
+
+
+@server_app.command("logs")
+def server_logs(data: Optional[Path] = DataOption,
+                lines: int = typer.Option(50, "--lines", "-n", help="How many lines.")) -> None:
+    """Print the end of the embedded doccano's log.
+
+    Example: toolkit server logs -n 100
+    """
+    from toolkit.doccano.server import server_log_tail
+
+    try:
+        typer.echo(server_log_tail(data, lines))
+    except ToolkitError as exc:
+        fail(exc)
+
+
+def _show_status(status, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+    if as_json:
+        typer.echo(json.dumps(status.to_json(), indent=2))
+        return
+    state = "running" if status.running else "not running"
+    typer.echo(f"doccano {state} at {status.url}")
+    typer.echo(f"data folder: {status.data_dir}")
+    typer.echo(f"credentials: {status.credentials_file} (readable by you only)")
