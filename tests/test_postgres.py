@@ -35,6 +35,19 @@ def test_postgres_matches_sqlite(postgres_url, engine, seeds):
         names = ["debo-litvinov-kamenev", "karakhan-abstract", "frus-1918-russia-861.00-763",
                  *[p.stem for p in frus]]
         assert views(pg, names) == views(engine, names)
+        # the dataset and its audit agree too (generated_at aside)
+        from toolkit.audit import audit_dataset
+        from toolkit.export import Filters, build_dataset, schema_errors
+
+        datasets = []
+        for store in (pg, engine):
+            with Session(store) as session:
+                data = build_dataset(session, Filters(include_suggested=True))
+            data.pop("generated_at")
+            datasets.append(data)
+        assert datasets[0] == datasets[1] and len(datasets[0]["claims"]) > 100
+        assert schema_errors(dict(datasets[0], generated_at="2026-01-01T00:00:00Z")) == []
+        assert audit_dataset(datasets[0]).to_json() == audit_dataset(datasets[1]).to_json()
     finally:
         pg.dispose()
 

@@ -259,16 +259,6 @@ def ingest_paths(
     return IngestReport([r for r in results if r is not None])
 
 
-def ingest_file(engine: Engine, path: Path, archives: Archives | None = None, *,
-                kind: str | None = None, allow_unlinked: bool = False) -> FileResult:
-    """Ingest one file; raises InputError for a file that cannot be ingested."""
-    report = ingest_paths(engine, [path], archives=archives, kind=kind, allow_unlinked=allow_unlinked, jobs=1)
-    result = report.results[0]
-    if result.status == FAILED:
-        raise InputError(str(path), (result.error or "").removeprefix(f"{path}: "))
-    return result
-
-
 def _stored_versions(engine: Engine, shas: list[str]) -> dict[str, DocumentVersion]:
     found: dict[str, DocumentVersion] = {}
     with transaction(engine) as session:

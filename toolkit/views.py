@@ -9,6 +9,7 @@ import re
 from collections import defaultdict
 from datetime import datetime, timezone
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, select
@@ -21,8 +22,6 @@ def find_version(session: Session, name: str, version: int | None = None) -> Doc
     """A stored version by document name, version id (or a prefix of 6+), or source path."""
     doc = session.get(Document, name)
     if doc is None:
-        from pathlib import Path
-
         doc = session.exec(select(Document).where(Document.source_path == str(Path(name).resolve()))).first()
     if doc is not None:
         query = select(DocumentVersion).where(DocumentVersion.document_id == doc.id)
