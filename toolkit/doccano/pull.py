@@ -186,7 +186,7 @@ def pull_annotations(
         raw.append({"example": example_id, "document": payload.version.document_id,
                     "version": payload.version.version, "sha256": payload.version.sha256,
                     "fetched": fetched, "spans": spans_raw, "relations": relations_raw})
-        _plan_example(plan, report, where, project_id, example_id, payload, spans_raw, relations_raw,
+        _plan_example(plan, report, where, gateway.url, project_id, example_id, payload, spans_raw, relations_raw,
                       pulled.get(example_id, []), guideline_pushes, payload.version.id in with_suggestions)
         plan.examples.append((example_id, payload.version.id, exact, row))
 
@@ -203,6 +203,11 @@ def pull_annotations(
     if raw:
         report.raw_file = str(_write_raw(annotations_dir, project, raw))
     return report
+
+
+def pulled_claim_id(server: str, project_id: int, span_id: int) -> str:
+    """Stable id of a claim made in doccano: the same span of the same project on the same server."""
+    return "d-" + hashlib.sha256(f"{server}\n{project_id}\n{span_id}".encode()).hexdigest()[:20]
 
 
 def _expected(payload: Payload) -> set[str]:
@@ -233,7 +238,7 @@ class _Plan:
     annotators: set[str] = field(default_factory=set)
 
 
-def _plan_example(plan: _Plan, report: PullReport, where: str, project_id: int, example_id: int,
+def _plan_example(plan: _Plan, report: PullReport, where: str, server: str, project_id: int, example_id: int,
                   payload: Payload, spans_raw: list[dict[str, Any]], relations_raw: list[dict[str, Any]],
                   before: list[Claim], guideline_pushes: list[GuidelinePush], suggestions_sent: bool) -> None:
     layout, version = payload.layout, payload.version
@@ -288,7 +293,7 @@ def _plan_example(plan: _Plan, report: PullReport, where: str, project_id: int, 
                                                "doccano_example_id": example_id, "doccano_span_id": sp.id,
                                                "status": "active"})
             continue
-        claim_id = f"d{project_id}-{sp.id}"
+        claim_id = pulled_claim_id(server, project_id, sp.id)
         claims[sp.id] = claim_id
         if sp.user:
             plan.annotators.add(sp.user)
