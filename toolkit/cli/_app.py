@@ -10,8 +10,9 @@ stays fast.
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 import typer
 
@@ -46,9 +47,14 @@ DataOption = typer.Option(None, "--data", envvar="TOOLKIT_DOCCANO_DATA", show_en
                           help="The embedded server's data folder [default: a per-user data folder].")
 
 
-def fail(exc: ToolkitError) -> None:
-    typer.echo(f"Error: {exc}", err=True)
-    raise typer.Exit(exc.exit_code)
+@contextmanager
+def reported() -> Iterator[None]:
+    """Library errors leave as one line, `Error: ...`, and their exit code; never a traceback."""
+    try:
+        yield
+    except ToolkitError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(exc.exit_code) from None
 
 
 def open_store(db: Optional[str]):  # type: ignore[no-untyped-def]

@@ -11,8 +11,8 @@ import typer
 from toolkit.cli._app import (
     DbOption,
     app,
-    fail,
     open_store,
+    reported,
 )
 from toolkit.errors import ToolkitError
 
@@ -49,14 +49,11 @@ def export(
     if fmt not in FORMATS:
         typer.echo(f"Error: --format must be one of {', '.join(FORMATS)}", err=True)
         raise typer.Exit(2)
-    try:
+    with reported():
         with Session(open_store(db)) as session:
             dataset = build_dataset(session, Filters(document or None, annotator, include_suggested),
                                     guidelines_version=_guidelines_version())
         result = write_export(dataset, out, fmt)
-    except ToolkitError as exc:
-        fail(exc)
-        return
     if result.path != "-":
         typer.echo(f"{result.claims} claims from {result.documents} documents written to {result.path} "
                    f"({result.format}); schema: {result.schema_path}")
@@ -70,11 +67,8 @@ def validate(path: Path = typer.Argument(..., help="A file written by toolkit ex
     """
     from toolkit.export import validate_file
 
-    try:
+    with reported():
         fmt, errors = validate_file(path)
-    except ToolkitError as exc:
-        fail(exc)
-        return
     if errors:
         for line in errors[:50]:
             typer.echo(f"{path}: {line}", err=True)
@@ -108,12 +102,9 @@ def audit(
     if fail_on is not None and fail_on not in SEVERITIES:
         typer.echo(f"Error: --fail-on must be one of {', '.join(SEVERITIES)}", err=True)
         raise typer.Exit(2)
-    try:
+    with reported():
         with Session(open_store(db)) as session:
             dataset = build_dataset(session, Filters(document or None, annotator, include_suggested))
-    except ToolkitError as exc:
-        fail(exc)
-        return
     report = audit_dataset(dataset)
     if as_json:
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))

@@ -15,12 +15,11 @@ from toolkit.cli._app import (
     ProjectOption,
     UrlOption,
     app,
-    fail,
     connect,
     open_store,
     progress,
+    reported,
 )
-from toolkit.errors import ToolkitError
 
 
 @app.command()
@@ -45,14 +44,11 @@ def push(
     from toolkit.doccano.push import push_documents
     from toolkit.guidelines import load_guidelines
 
-    try:
+    with reported():
         engine = open_store(db)
         report = push_documents(engine, connect(url, data), project=project, documents=documents or None,
                                 suggest=suggest, dry_run=dry_run, guidelines=load_guidelines(guidelines),
                                 progress=progress)
-    except ToolkitError as exc:
-        fail(exc)
-        return
     verb = "would" if report.dry_run else "did"
     if report.created:
         typer.echo(f"{'would create' if report.dry_run else 'created'} project {report.project!r} at {report.url}")
@@ -90,12 +86,9 @@ def pull(
     """
     from toolkit.doccano.pull import pull_annotations
 
-    try:
+    with reported():
         report = pull_annotations(open_store(db), connect(url, data), project=project,
                                   annotations_dir=annotations, progress=progress)
-    except ToolkitError as exc:
-        fail(exc)
-        return
     typer.echo(f"{report.examples} examples: {report.unchanged} unchanged since the last pull, "
                f"{report.untouched} not yet annotated, {report.fetched} fetched"
                + (f", {report.foreign} not from this store" if report.foreign else ""))
@@ -136,7 +129,7 @@ def annotators_add(
     if len(password) < 8:
         typer.echo("Error: the password must have at least 8 characters", err=True)
         raise typer.Exit(2)
-    try:
+    with reported():
         gateway = connect(url, data)
         remote = gateway.find_project(project)
         if remote is None:
@@ -144,9 +137,6 @@ def annotators_add(
         existing = {v: k for k, v in gateway.usernames().items()}
         user_id = existing.get(name) or gateway.create_user(name, password)
         gateway.add_member(int(remote["id"]), user_id, "annotator")
-    except ToolkitError as exc:
-        fail(exc)
-        return
     state = "existing account" if name in existing else "new account"
     typer.echo(f"{name} ({state}) is an annotator of {project!r} at {gateway.url}")
 
@@ -170,11 +160,8 @@ def server_install(
     """
     from toolkit.doccano.server import install_server
 
-    try:
+    with reported():
         result = install_server(python=python)
-    except ToolkitError as exc:
-        fail(exc)
-        return
     if as_json:
         typer.echo(json.dumps(result.to_json(), indent=2))
     elif result.installed:
@@ -195,11 +182,8 @@ def server_start(
     """
     from toolkit.doccano.server import start_server
 
-    try:
+    with reported():
         status = start_server(port=port, data_dir=data)
-    except ToolkitError as exc:
-        fail(exc)
-        return
     _show_status(status, as_json)
 
 
@@ -211,11 +195,8 @@ def server_stop(data: Optional[Path] = DataOption) -> None:
     """
     from toolkit.doccano.server import stop_server
 
-    try:
+    with reported():
         stopped = stop_server(data)
-    except ToolkitError as exc:
-        fail(exc)
-        return
     typer.echo("stopped" if stopped else "not running")
 
 
@@ -228,11 +209,8 @@ def server_status_cmd(data: Optional[Path] = DataOption,
     """
     from toolkit.doccano.server import server_status
 
-    try:
+    with reported():
         status = server_status(data)
-    except ToolkitError as exc:
-        fail(exc)
-        return
     _show_status(status, as_json)
 
 
@@ -245,10 +223,8 @@ def server_logs(data: Optional[Path] = DataOption,
     """
     from toolkit.doccano.server import server_log_tail
 
-    try:
+    with reported():
         typer.echo(server_log_tail(data, lines))
-    except ToolkitError as exc:
-        fail(exc)
 
 
 def _show_status(status, as_json: bool) -> None:  # type: ignore[no-untyped-def]

@@ -11,10 +11,9 @@ import typer
 from toolkit.cli._app import (
     DbOption,
     app,
-    fail,
     open_store,
+    reported,
 )
-from toolkit.errors import ToolkitError
 
 
 @app.command()
@@ -60,13 +59,10 @@ def ingest(
                 + (f"; flagged: {flags}" if flags else "")
             )
 
-    try:
+    with reported():
         engine = open_store(db)
         report = ingest_paths(engine, paths, archives=load_archives(list(archives)), kind=kind,
                               allow_unlinked=allow_unlinked, on_result=show)
-    except ToolkitError as exc:
-        fail(exc)
-        return
     if not as_json:
         typer.echo(
             f"{len(report.results)} files: {report.count('added')} added, "
@@ -90,12 +86,9 @@ def inspect(
 
     from toolkit.views import document_view, find_version
 
-    try:
+    with reported():
         with Session(open_store(db)) as session:
             view = document_view(session, find_version(session, document, version))
-    except ToolkitError as exc:
-        fail(exc)
-        return
     if as_json:
         typer.echo(json.dumps(view, ensure_ascii=False, indent=2))
         return
@@ -127,13 +120,10 @@ def documents(db: Optional[str] = DbOption,
 
     from toolkit.views import current_versions
 
-    try:
+    with reported():
         with Session(open_store(db)) as session:
             rows = [{"document": v.document_id, "version": v.version, "id": v.id, "kind": v.kind,
                      "title": v.title} for v in current_versions(session)]
-    except ToolkitError as exc:
-        fail(exc)
-        return
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -155,12 +145,9 @@ def archives(
 
     from toolkit.views import archive_summary
 
-    try:
+    with reported():
         with Session(open_store(db)) as session:
             rows = archive_summary(session, names or None)
-    except ToolkitError as exc:
-        fail(exc)
-        return
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -183,12 +170,9 @@ def demo(
     from toolkit.demo import run_demo
     from toolkit.store import display_url, resolve_db_url
 
-    try:
+    with reported():
         url = resolve_db_url(db)
         typer.echo(f"Store: {display_url(url)}")
         report = run_demo(open_store(db), typer.echo, doccano=doccano, port=port)
-    except ToolkitError as exc:
-        fail(exc)
-        return
     typer.echo("Look closer: toolkit inspect sample-article   (add --json for everything)")
     raise typer.Exit(0 if report.ok else 1)
