@@ -71,10 +71,13 @@ def connect(url: Optional[str], data: Optional[Path]):  # type: ignore[no-untype
 
     username = password = None
     if url:
-        username = os.environ.get("TOOLKIT_DOCCANO_USERNAME") or typer.prompt("doccano username")
+        username = os.environ.get("TOOLKIT_DOCCANO_USERNAME")
         password = os.environ.get("TOOLKIT_DOCCANO_PASSWORD")
-        if password is None:
-            password = typer.prompt("doccano password", hide_input=True)
+        if (username is None or password is None) and sys.stdin.isatty():
+            username = username or typer.prompt("doccano username")
+            if password is None:
+                password = typer.prompt("doccano password", hide_input=True)
+    # Without a terminal to ask on, resolve_connection names the variables to set.
     return DoccanoGateway(resolve_connection(url, username, password, data))
 
 
