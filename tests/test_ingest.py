@@ -141,3 +141,12 @@ def test_suggested_claims_are_stored_with_their_evidence(engine, seeds):
             # the source slice holds the same words (markers appear there as <sup>N</sup>)
             plain = source[c.source_start:c.source_end]
             assert plain.split()[0] == c.text.split()[0]
+
+
+def test_files_with_the_same_name_get_distinct_document_names(engine, tmp_path):
+    for folder, text in (("a", "One claim here."), ("b", "Another claim here."), ("c", "A third one.")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "notes.txt").write_text(text, "utf-8")
+    first = ingest_paths(engine, [tmp_path / "a", tmp_path / "b"])
+    later = ingest_paths(engine, [tmp_path / "c"])
+    assert [r.document for r in first.results + later.results] == ["notes", "notes-2", "notes-3"]

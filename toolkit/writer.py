@@ -71,7 +71,9 @@ def write_documents(session: Session, items: list[Parsed]) -> list[Written]:
         session.execute(update(DocumentVersion).where(DocumentVersion.document_id.in_(ids))  # type: ignore[attr-defined]
                         .values(is_current=False))
     rows: Rows = defaultdict(list)
-    taken: set[str] = set()
+    # Slugs already in the store, among those the new documents would take (one query).
+    bases = [_slug(item.path) for item, path in zip(items, paths) if path not in existing]
+    taken: set[str] = set(session.exec(select(Document.id).where(Document.id.in_(bases)))) if bases else set()  # type: ignore[attr-defined]
     now = utcnow()
     out = []
     for item, source_path in zip(items, paths):
@@ -171,10 +173,16 @@ def suggested_claim_id(version_id: str, start: int, end: int) -> str:
     return "s-" + hashlib.sha256(f"{version_id}:{start}:{end}".encode()).hexdigest()[:16]
 
 
+def _slug(path: Path) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", path.stem).strip("-").lower() or "document"
+
+
 def _unique_slug(session: Session, path: Path, taken: set[str]) -> str:
-    base = re.sub(r"[^A-Za-z0-9._-]+", "-", path.stem).strip("-").lower() or "document"
-    slug, n = base, 1
-    while slug in taken or session.get(Document, slug) is not None:
+    """The file's stem as a name, or stem-2, stem-3... where another file has it already."""
+    base = _slug(path)
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken or session.get(Document, f"{base}-{n}") is not None:
         n += 1
-        slug = f"{base}-{n}"
-    return slug
+    return f"{base}-{n}"

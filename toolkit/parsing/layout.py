@@ -47,6 +47,12 @@ INLINE = re.compile(
     r"|(?P<hyph>(?<=[^\W\d_])-[ \t]*\r?\n\s*(?=[a-z]))"
     r"|(?P<ws>[ \t]*\r?\n\s*|[ \t]{2,}|\t)"
 )
+# Footnote markers alone, for finding them (the full INLINE scan also stops at every space run).
+MARKERS = re.compile(
+    r"(?P<sup><sup>\s*(?P<supl>\d{1,3}|[*†‡])\s*</sup>)"
+    r"|(?P<uni>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
+    r"|(?P<br>\[(?P<brl>\d{1,3})\])"
+)
 # Web-page furniture that scraping leaves at the end of a paragraph.
 DEBRIS = re.compile(
     r"(?<=[.!?”\"')\]])\s*(?:Read (?:the )?full (?:abstract|text|article)|Read more|Show (?:more|less)"
@@ -191,7 +197,7 @@ def find_markers(source: str, blocks: list[Block]) -> list[Marker]:
     for block in blocks:
         if block.kind not in ("body", "heading", "note"):
             continue
-        for m in INLINE.finditer(source, block.text_start, block.content_end):
+        for m in MARKERS.finditer(source, block.text_start, block.content_end):
             if m.group("sup"):
                 markers.append(Marker(m.group("supl"), "sup", m.start(), m.end()))
             elif m.group("uni") and m.start() > block.text_start:
@@ -231,7 +237,7 @@ def parse_layout(source: str) -> Layout:
                 b.content_end = d.start()
 
     builder = TextBuilder(source)
-    words = Counter(w.lower() for w in WORD.findall(source))
+    words = WordCounts(source)
     paragraphs: list[Paragraph] = []
     pages: list[PageStart] = []
     repairs: list[Repair] = []
@@ -314,7 +320,7 @@ def _strip_trailing_markers(text: str) -> str:
     return re.sub(r"(?:<sup>[^<]*</sup>|[⁰¹²³⁴⁵⁶⁷⁸⁹]+)+\s*$", "", text)
 
 
-def _join_kind(source: str, a: Block, b: Block, words: Counter[str]) -> str | None:
+def _join_kind(source: str, a: Block, b: Block, words: "WordCounts") -> str | None:
     """How block `b` continues block `a`, if a page break cut one paragraph in two."""
     if a.kind != "body" or b.kind != "body" or a.content_end < a.end:
         return None
@@ -333,7 +339,20 @@ def _join_kind(source: str, a: Block, b: Block, words: Counter[str]) -> str | No
     return None
 
 
-def _hyphen_choice(left: str, right: str, words: Counter[str]) -> str:
+class WordCounts:
+    """How often the document uses each word, counted the first time a hyphen needs it."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._counts: Counter[str] | None = None
+
+    def get(self, word: str, default: int = 0) -> int:
+        if self._counts is None:
+            self._counts = Counter(w.lower() for w in WORD.findall(self.source))
+        return self._counts.get(word, default)
+
+
+def _hyphen_choice(left: str, right: str, words: "WordCounts") -> str:
     """Drop a line-break hyphen unless the document writes the word with one."""
     joined = (left + right).lower()
     hyphenated_seen = words.get(right.lower(), 0) and f"{left}-{right}".lower()
@@ -374,7 +393,7 @@ def _drop_last(builder: TextBuilder, source_offset: int) -> None:
 
 
 def _emit_block(builder: TextBuilder, source: str, block: Block, marker_at: dict[int, Marker],
-                pages: list[PageStart], words: Counter[str], repairs: list[Repair]) -> None:
+                pages: list[PageStart], words: "WordCounts", repairs: list[Repair]) -> None:
     pos = block.text_start
     for m in INLINE.finditer(source, block.text_start, block.content_end):
         builder.copy(pos, m.start())
