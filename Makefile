@@ -1,5 +1,7 @@
 # Two commands do all the set-up on a fresh machine: `make demo` and `make test`.
 PYTHON ?= python3
+# Extra options for the demo, e.g. make demo ARGS="--port 8766" when port 8765 is taken.
+ARGS   ?=
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
@@ -15,7 +17,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/toolkit demo
+	$(BIN)/toolkit demo $(ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -25,6 +27,8 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/export.py
+	$(BIN)/python bench/doccano.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
