@@ -192,6 +192,9 @@ def pull_annotations(
 
     if not plan.examples and local is not None:
         return report
+    # The raw records first: a store never holds a pull whose records were not kept.
+    if raw:
+        report.raw_file = str(_write_raw(annotations_dir, project, raw))
     now = utcnow()
     with transaction(engine) as session:
         if local is None:
@@ -200,8 +203,6 @@ def pull_annotations(
             session.flush()
         _write_plan(session, plan, local.id, now, report)  # type: ignore[arg-type]
     report.annotators = sorted(plan.annotators)
-    if raw:
-        report.raw_file = str(_write_raw(annotations_dir, project, raw))
     return report
 
 
