@@ -37,7 +37,7 @@ def test_postgres_matches_sqlite(postgres_url, engine, seeds):
         assert views(pg, names) == views(engine, names)
         # the dataset and its audit agree too (generated_at aside)
         from toolkit.audit import audit_dataset
-        from toolkit.export import Filters, build_dataset, schema_errors
+        from toolkit.export import Filters, build_dataset
 
         datasets = []
         for store in (pg, engine):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -263,10 +263,11 @@ def _plan_example(plan: _Plan, report: PullReport, where: str, server: str, proj
         spans[int(s["id"])] = _Span(int(s["id"]), label, start, end, s.get("user"),
                                     _time(s.get("created_at")), _time(s.get("updated_at")), region)
 
-    # Who imported the pre-annotations: the author of most spans that match them exactly.
+    # Who imported the pre-annotations: the author of the oldest span that matches one
+    # (an import creates them all before any annotator can add to the example).
     pre = {(p.start, p.end, p.label) for p in payload.spans}
-    importers = Counter(sp.user for sp in spans.values() if (sp.start, sp.end, sp.label) in pre)
-    importer = importers.most_common(1)[0][0] if importers else None
+    matching = sorted((sp.id, sp.user) for sp in spans.values() if (sp.start, sp.end, sp.label) in pre)
+    importer = matching[0][1] if matching else None
     suggestion_at = {(c.start, c.end): c for c in payload.suggested.values()}
 
     def footnote_of(sp: _Span) -> int | None:
