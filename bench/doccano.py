@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import signal
 import socket
 import sys
 import tempfile
@@ -89,6 +90,8 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=5000)
     parser.add_argument("--naive", type=int, default=100)
     args = parser.parse_args()
+    # Killed (a timeout, Ctrl-C from another shell): still stop the server it started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     work = Path(tempfile.mkdtemp(prefix="toolkit-bench-"))
     try:
         docs = work / "docs"
