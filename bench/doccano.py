@@ -36,10 +36,8 @@ from toolkit.doccano.payloads import load_payloads  # noqa: E402
 from toolkit.doccano.pull import pull_annotations  # noqa: E402
 from toolkit.doccano.push import push_documents  # noqa: E402
 from toolkit.doccano.server import install_server, read_credentials, start_server, stop_server  # noqa: E402
-from toolkit.ingest import ingest_paths  # noqa: E402
-from toolkit.store import make_engine  # noqa: E402
 
-from _corpus import make_documents  # noqa: E402
+from _corpus import build_store  # noqa: E402
 
 
 def free_port() -> int:
@@ -94,14 +92,8 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     work = Path(tempfile.mkdtemp(prefix="toolkit-bench-"))
     try:
-        docs = work / "docs"
-        docs.mkdir()
-        make_documents(docs, args.documents)
-        engine = make_engine(f"sqlite:///{work / 'store.sqlite'}")
-        started = time.perf_counter()
-        assert ingest_paths(engine, [docs]).ok
-        size = sum(p.stat().st_size for p in docs.iterdir())
-        print(f"{args.documents} documents ({size / 1e6:.1f} MB) ingested in {time.perf_counter() - started:.1f} s")
+        engine, seconds, size = build_store(work, args.documents)
+        print(f"{args.documents} documents ({size / 1e6:.1f} MB) ingested in {seconds:.1f} s")
 
         install_server()
         data = work / "doccano"

@@ -29,12 +29,11 @@ from sqlmodel import Session, select  # noqa: E402
 
 from toolkit.audit import audit_dataset  # noqa: E402
 from toolkit.export import Filters, build_dataset, write_export  # noqa: E402
-from toolkit.ingest import ingest_paths  # noqa: E402
 from toolkit.models import Claim, DocumentVersion, EvidenceLink, Footnote, utcnow  # noqa: E402
 from toolkit.parsing.offsets import OffsetMap  # noqa: E402
-from toolkit.store import make_engine, transaction  # noqa: E402
+from toolkit.store import transaction  # noqa: E402
 
-from _corpus import make_documents  # noqa: E402
+from _corpus import build_store  # noqa: E402
 
 
 def add_annotator_claims(engine, wanted: int) -> int:
@@ -79,12 +78,8 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="toolkit-bench-export-"))
     try:
-        docs = work / "docs"
-        docs.mkdir()
-        make_documents(docs, args.documents)
-        engine = make_engine(f"sqlite:///{work / 'store.sqlite'}")
         started = time.perf_counter()
-        assert ingest_paths(engine, [docs]).ok
+        engine, _, _ = build_store(work, args.documents)
         total = add_annotator_claims(engine, args.claims)
         print(f"store: {args.documents} documents, {total} claims, built in {time.perf_counter() - started:.1f} s")
 

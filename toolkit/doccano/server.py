@@ -381,11 +381,7 @@ def _install_result(paths: ServerPaths, *, installed: bool, started: float) -> I
 
 
 def _read_marker(paths: ServerPaths) -> dict[str, Any]:
-    try:
-        marker = json.loads(paths.install_marker.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return marker if isinstance(marker, dict) else {}
+    return _read_json_object(paths.install_marker)
 
 
 def _is_installed(paths: ServerPaths) -> bool:
@@ -797,11 +793,16 @@ def _ensure_secret_key(paths: ServerPaths) -> None:
 
 
 def _read_state(paths: ServerPaths) -> dict[str, Any]:
+    return _read_json_object(paths.state_file)
+
+
+def _read_json_object(path: Path) -> dict[str, Any]:
+    """A small JSON file of ours; {} when it is missing or damaged."""
     try:
-        state = json.loads(paths.state_file.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return state if isinstance(state, dict) else {}
+    return data if isinstance(data, dict) else {}
 
 
 def _tail(path: Path, lines: int) -> str:
