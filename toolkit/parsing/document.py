@@ -1,18 +1,24 @@
-"""One document, parsed: layout, footnotes, citations, references, sentences, suggested claims.
+"""One document, analyzed: citations, references, sentences, suggested claims.
 
-`parse_document(source, archives)` is the whole parse of one decoded file and
-touches neither disk nor database; `ingest` stores what it returns.
+`analyze(read, archives)` takes what a reader found (`toolkit.readers`) and does
+what is the same for every format; it touches neither disk nor database, and
+`ingest` stores what it returns. `parse_document(source, archives)` is the same
+for one decoded plain-text file.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from toolkit.parsing.archives import Archives, Reference
 from toolkit.parsing.citations import ParsedNote, effective_references, parse_notes
 from toolkit.parsing.layout import Layout, parse_layout
 from toolkit.parsing.sentences import split_sentences
+
+if TYPE_CHECKING:
+    from toolkit.readers.base import ReadDocument
 
 ARTICLE = "article"
 ABSTRACT = "abstract"
@@ -46,6 +52,7 @@ class ParsedDocument:
     reference_spans: list[tuple[int, int]]  # where in the text they were found
     sentences: list[tuple[int, int]]
     claims: list[SuggestedClaim] = field(default_factory=list)
+    read: "ReadDocument | None" = None  # what the reader found: format, provenance, problems
 
     @property
     def text(self) -> str:
@@ -54,8 +61,16 @@ class ParsedDocument:
 
 def parse_document(source: str, archives: Archives, kind: str | None = None,
                    fallback_title: str = "") -> ParsedDocument:
-    """Parse a decoded document. `kind` overrides the guess (article, abstract, primary-source)."""
-    layout = parse_layout(source)
+    """Parse a decoded plain-text document. `kind` overrides the guess (article, abstract, primary-source)."""
+    from toolkit.readers.text import read_text
+
+    return analyze(read_text(source), archives, kind=kind, fallback_title=fallback_title)
+
+
+def analyze(read: "ReadDocument", archives: Archives, kind: str | None = None,
+            fallback_title: str = "") -> ParsedDocument:
+    """Everything after reading: citations, the document's own references, kind, title, sentences, claims."""
+    layout = read.layout
     with_notes = [fn.note.text for fn in layout.footnotes if fn.note is not None]
     parsed = parse_notes(with_notes, archives)
     # Citations point at notes by their index among notes with text; turn that
@@ -73,7 +88,7 @@ def parse_document(source: str, archives: Archives, kind: str | None = None,
                 cit.chain = [footnote_of[x] for x in cit.chain]
 
     heads = _header_paragraphs(layout)
-    file_numbers: list[str] = []
+    file_numbers: list[str] = list(read.file_numbers)
     references: list[Reference] = []
     spans: list[tuple[int, int]] = []
     for start, end in heads:
@@ -85,11 +100,12 @@ def parse_document(source: str, archives: Archives, kind: str | None = None,
                 references.append(ref)
                 spans.append((start + ref.start, start + ref.end))
 
-    doc_kind = kind or _guess_kind(layout, file_numbers)
-    title = _title(layout, heads, doc_kind) or fallback_title
+    doc_kind = kind or read.kind or _guess_kind(layout, file_numbers)
+    title = read.title or _title(layout, heads, doc_kind) or fallback_title
     body = [(p.start, p.end) for p in layout.paragraphs if p.kind == "body"]
     sentences = split_sentences(layout.text, body)
-    doc = ParsedDocument(layout, notes, note_references, doc_kind, title, file_numbers, references, spans, sentences)
+    doc = ParsedDocument(layout, notes, note_references, doc_kind, title, file_numbers, references, spans,
+                         sentences, read=read)
     doc.claims = suggest_claims(doc, heads)
     return doc
 
