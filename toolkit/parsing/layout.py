@@ -99,6 +99,9 @@ class Note:
     source_end: int
     text: str
     offsets: OffsetMap
+    # Spans of `text` the source sets in italics (titles of works): formats that mark
+    # emphasis as formatting (Markdown, DOCX, HTML, TEI, PDF fonts) record it here.
+    emphasis: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass
