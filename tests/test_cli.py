@@ -44,6 +44,11 @@ def test_exit_code_one_when_a_file_fails(tmp_path, seeds):
 
 def test_unknown_document_and_bad_usage(tmp_path):
     result = run("inspect", "nothing-here", db=tmp_path / "s.sqlite")
+    assert result.exit_code == 1 and "Error: there is no store at" in result.output
+    assert not (tmp_path / "s.sqlite").exists()  # a mistyped --db makes no new store
+    (tmp_path / "a.txt").write_text("A short text of a few words that says something.\n")
+    assert run("ingest", str(tmp_path / "a.txt"), db=tmp_path / "s.sqlite").exit_code == 0
+    result = run("inspect", "nothing-here", db=tmp_path / "s.sqlite")
     assert result.exit_code == 1 and "Error: no stored document is called 'nothing-here'" in result.output
     result = run("ingest", str(tmp_path), "--kind", "novel", db=tmp_path / "s.sqlite")
     assert result.exit_code == 2 and "--kind must be one of" in result.output

@@ -58,7 +58,12 @@ class DocumentVersion(SQLModel, table=True):
     source_path: str
     source_bytes: int
     title: str
-    kind: str = Field(max_length=32)  # article, abstract, primary-source
+    kind: str = Field(max_length=32)  # a DocumentKind
+    format: str = Field(default="text", max_length=16, sa_column_kwargs={"server_default": "text"})  # a Format
+    part: Optional[str] = None  # a document inside a larger file: the TEI div's xml:id
+    collection: Optional[str] = None  # the larger file's title (a TEI volume)
+    authors: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
+    date: Optional[str] = None
     text: str = Field(sa_column=Column(Text, nullable=False))
     pages: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     offsets: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
@@ -66,6 +71,12 @@ class DocumentVersion(SQLModel, table=True):
     sentences: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     repairs: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     file_numbers: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Runs of the reader's source text and where they sit in the file (XPath, DOCX
+    # paragraph, PDF page and box): see `toolkit.readers.base`. Empty for text formats.
+    anchors: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
+    # What the reader saw and could not make sense of: the version is stored, flagged.
+    problems: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
+    meta: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}"))
     ingested_at: datetime = Field(default_factory=utcnow)
 
 

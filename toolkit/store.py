@@ -1,9 +1,16 @@
-"""The store: an engine made from a URL, the schema, and a transaction helper.
+"""The store: an engine made from a URL, its schema kept current by migrations, transactions.
 
 No global engine: callers make one with `make_engine(url)` and pass it on.
 SQLite by default (``annotations/toolkit.sqlite``); any SQLAlchemy URL works
 (``postgresql://user@127.0.0.1:5432/db`` for teams). Passwords in URLs never
 appear in messages: see `display_url`.
+
+The schema changes only through Alembic revisions (``toolkit/migrations/``).
+Opening a store brings it to the current revision: a new store is created at
+the head; a store of an earlier release is upgraded (a SQLite file is first
+copied beside itself, ``.bak-<revision>``); a store of release 0.1.0, which
+predates migrations, is recognized by its tables and stamped with the first
+revision before upgrading. A store written by a newer toolkit is refused.
 """
 
 from __future__ import annotations
@@ -13,9 +20,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+import shutil
+from dataclasses import dataclass
+
+from sqlalchemy import event, inspect
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlmodel import Session, SQLModel, create_engine
 
 from toolkit import models  # noqa: F401  (registers the tables)
@@ -41,8 +51,12 @@ def display_url(url: str) -> str:
         return "<unparseable database URL>"
 
 
-def make_engine(url: str, *, create: bool = True) -> Engine:
-    """An engine for `url`, with the schema created if `create`."""
+def make_engine(url: str, *, create: bool = True, upgrade: bool = True) -> Engine:
+    """An engine for the store at `url`, its schema brought to the current revision.
+
+    `create`: make the store if there is none (only commands that add to a store,
+    such as `ingest`, do; the others say there is no store). `upgrade=False` opens a
+    store as it is (`toolkit db status`)."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -51,36 +65,153 @@ def make_engine(url: str, *, create: bool = True) -> Engine:
             "such as sqlite:///annotations/toolkit.sqlite or postgresql://user@host/db"
         ) from exc
     kwargs: dict = {}
-    if parsed.get_backend_name() == "sqlite":
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            path = Path(database)
+            if not path.exists() and not create:
+                raise StoreError(f"there is no store at {path}; ingest documents first "
+                                 f"(`toolkit ingest FILES --db {path}`) or check --db / TOOLKIT_DB")
+            if path.exists() and not path.is_file():
+                raise StoreError(f"{path} is not a file; give --db a SQLite file or a database URL")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # Wait for another writer a while, then say so (see `transaction`).
+            kwargs = {"connect_args": {"timeout": SQLITE_BUSY_SECONDS}}
         else:
             from sqlalchemy.pool import StaticPool
 
             kwargs = {"connect_args": {"check_same_thread": False}, "poolclass": StaticPool}
     else:
         kwargs = {"pool_pre_ping": True}
-        if parsed.get_backend_name() == "postgresql":
+        if backend == "postgresql":
             kwargs["connect_args"] = {"connect_timeout": 10}
     try:
         engine = create_engine(url, **kwargs)
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
-        raise ConfigError(
-            f"no database driver for {display_url(url)}; for PostgreSQL install the extra: "
-            "pip install 'historians-toolkit[postgres]'"
-        ) from exc
-    if parsed.get_backend_name() == "sqlite":
+        hint = ("for PostgreSQL install the extra: pip install 'historians-toolkit[postgres]'"
+                if backend.startswith("postgres") else
+                "give a file path or a sqlite:/// or postgresql:// URL")
+        raise ConfigError(f"no database driver for {display_url(url)}; {hint}") from None
+    if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    if create:
-        try:
-            SQLModel.metadata.create_all(engine)
-        except OperationalError as exc:
-            raise StoreError(
-                f"cannot open the store at {display_url(url)} ({_reason(exc)}); "
-                "check the path or URL given with --db or TOOLKIT_DB"
-            ) from None
+    try:
+        if upgrade:
+            migrate(engine, create=create, url=url)
+    except OperationalError as exc:
+        engine.dispose()
+        raise StoreError(
+            f"cannot open the store at {display_url(url)} ({_reason(exc)}); "
+            "check the path or URL given with --db or TOOLKIT_DB"
+        ) from None
+    except DatabaseError as exc:
+        engine.dispose()
+        raise StoreError(
+            f"{display_url(url)} is not a toolkit store ({_reason(exc)}); "
+            "give --db the store's file, or a new path to start a new store"
+        ) from None
     return engine
+
+
+SQLITE_BUSY_SECONDS = 15.0
+
+
+@dataclass
+class Migration:
+    """What opening a store did to its schema."""
+
+    before: str | None  # the revision found (None: a new store)
+    after: str
+    backup: Path | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+def _alembic_config(connection: Connection):  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", "toolkit:migrations")
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", "toolkit:migrations")
+    head = ScriptDirectory.from_config(config).get_current_head()
+    assert head is not None
+    return head
+
+
+def store_revision(engine: Engine) -> str | None:
+    """The store's revision; "0001" for a store of release 0.1.0 (made before migrations); None if empty."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        tables = set(inspect(connection).get_table_names())
+        if "alembic_version" in tables:
+            return MigrationContext.configure(connection).get_current_revision()
+        if "document_version" in tables:
+            return FIRST_REVISION
+        if tables & set(SQLModel.metadata.tables):
+            raise StoreError(f"the store at {display_url(str(engine.url))} holds some of the toolkit's tables but "
+                             "not the others; it was not made by the toolkit: give --db another path")
+        return None
+
+
+FIRST_REVISION = "0001"  # the schema of release 0.1.0
+
+
+def migrate(engine: Engine, *, create: bool = True, url: str | None = None) -> Migration:
+    """Bring the store to the current revision (see the module docstring)."""
+    from alembic import command
+
+    head = head_revision()
+    found = store_revision(engine)
+    if found == head:
+        return Migration(found, head)
+    if found is None:
+        if not create:
+            raise StoreError(f"the store at {display_url(url or str(engine.url))} is empty; ingest documents "
+                             "first (`toolkit ingest FILES`) or check --db / TOOLKIT_DB")
+        with engine.begin() as connection:
+            SQLModel.metadata.create_all(connection)
+            command.stamp(_alembic_config(connection), head)
+        return Migration(None, head)
+    from alembic.script import ScriptDirectory
+
+    with engine.connect() as connection:
+        script = ScriptDirectory.from_config(_alembic_config(connection))
+        known = {rev.revision for rev in script.walk_revisions()}
+    if found not in known:
+        raise StoreError(f"the store at {display_url(url or str(engine.url))} was written by a newer toolkit "
+                         f"(schema revision {found}); upgrade the toolkit (pip install -U historians-toolkit)")
+    backup = _backup_sqlite(engine, found)
+    with engine.begin() as connection:
+        config = _alembic_config(connection)
+        if "alembic_version" not in inspect(connection).get_table_names():
+            command.stamp(config, found)
+        command.upgrade(config, head)
+    return Migration(found, head, backup)
+
+
+def _backup_sqlite(engine: Engine, revision: str) -> Path | None:
+    """Copy a SQLite store beside itself before its schema changes."""
+    if engine.url.get_backend_name() != "sqlite" or not engine.url.database or engine.url.database == ":memory:":
+        return None
+    path = Path(engine.url.database)
+    target = path.with_name(f"{path.name}.bak-{revision}")
+    with engine.connect() as connection:  # a consistent copy, WAL included
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copy2(path, target)
+    return target
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

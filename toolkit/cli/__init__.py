@@ -4,20 +4,23 @@
     documents.py  ingest, inspect, documents, archives, demo
     doccano.py    push, pull, annotators, server
     dataset.py    export, validate, audit
+    store.py      db status, db upgrade
 """
 
 from __future__ import annotations
 
 import sys
-from importlib import import_module
 
 import typer
 
 from toolkit.cli._app import app
 
-# Importing a module registers its commands; this order is the order of `toolkit --help`.
-for _module in ("documents", "doccano", "dataset"):
-    import_module(f"toolkit.cli.{_module}")
+# Importing a module registers its commands; this order is the order of `toolkit --help`
+# (keep it: the pipeline's order, not the alphabet's).
+from toolkit.cli import documents  # noqa: E402, F401, I001
+from toolkit.cli import doccano  # noqa: E402, F401
+from toolkit.cli import dataset  # noqa: E402, F401
+from toolkit.cli import store  # noqa: E402, F401
 
 __all__ = ["app", "main"]
 

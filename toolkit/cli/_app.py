@@ -57,10 +57,11 @@ def reported() -> Iterator[None]:
         raise typer.Exit(exc.exit_code) from None
 
 
-def open_store(db: Optional[str]):  # type: ignore[no-untyped-def]
+def open_store(db: Optional[str], *, create: bool = False):  # type: ignore[no-untyped-def]
+    """The store named by --db / $TOOLKIT_DB; only commands that add to a store `create` one."""
     from toolkit.store import make_engine, resolve_db_url
 
-    return make_engine(resolve_db_url(db))
+    return make_engine(resolve_db_url(db), create=create)
 
 
 def connect(url: Optional[str], data: Optional[Path]):  # type: ignore[no-untyped-def]

@@ -60,7 +60,7 @@ def ingest(
             )
 
     with reported():
-        engine = open_store(db)
+        engine = open_store(db, create=True)
         report = ingest_paths(engine, paths, archives=load_archives(list(archives)), kind=kind,
                               allow_unlinked=allow_unlinked, on_result=show)
     if not as_json:
@@ -173,6 +173,6 @@ def demo(
     with reported():
         url = resolve_db_url(db)
         typer.echo(f"Store: {display_url(url)}")
-        report = run_demo(open_store(db), typer.echo, doccano=doccano, port=port)
+        report = run_demo(open_store(db, create=True), typer.echo, doccano=doccano, port=port)
     typer.echo("Look closer: toolkit inspect sample-article   (add --json for everything)")
     raise typer.Exit(0 if report.ok else 1)
