@@ -54,7 +54,7 @@ def test_every_finding_code(engine, tmp_path):
         "1. PRO F.O. 371/3300/1.\n\n2. Ibid.\n\n3. Smith, *A Book* (London, 1930), p. 4.\n\n"
         "4. A note whose marker is gone.\n\n"
         "Another paragraph with a claim.<sup>6</sup>\n\n6. Jones, *Another Book* (Paris, 1931).\n", "utf-8")
-    assert ingest_paths(engine, [article], allow_unlinked=True).ok
+    assert ingest_paths(engine, [article]).ok
     with Session(engine) as session:
         dv = find_version(session, "article")
         notes = {f.label: f for f in session.exec(select(Footnote).where(Footnote.version_id == dv.id))}
@@ -67,7 +67,7 @@ def test_every_finding_code(engine, tmp_path):
         session.commit()
     # a new version of the file moves the text: the old claim's offsets no longer match
     article.write_text(article.read_text("utf-8").replace("# A test article", "# A test article, revised"), "utf-8")
-    assert ingest_paths(engine, [article], allow_unlinked=True).ok
+    assert ingest_paths(engine, [article]).ok
     report = audit(engine, include_suggested=True)
     found = {f.code for f in report.findings}
     assert found == set(CODES) - {"A105"}

@@ -21,9 +21,9 @@ def test_ingest_then_inspect_json(tmp_path, seeds):
     db = tmp_path / "store.sqlite"
     result = run("ingest", str(seeds), db=db)
     assert result.exit_code == 0, result.output
-    assert "added       debo-litvinov-kamenev v1 (article): 67 footnotes" in result.output
+    assert "added       debo-litvinov-kamenev v1 (article, text): 67 footnotes" in result.output
     assert "flagged: 3 marker-repaired" in result.output
-    assert "3 files: 3 added, 0 new versions, 0 unchanged, 0 failed" in result.output
+    assert "3 documents: 3 added, 0 new versions, 0 unchanged, 0 failed" in result.output
     again = run("ingest", str(seeds), db=db)
     assert again.exit_code == 0 and "3 unchanged" in again.output
     shown = run("inspect", "frus-1918-russia-861.00-763", "--json", db=db)
@@ -51,7 +51,7 @@ def test_unknown_document_and_bad_usage(tmp_path):
     result = run("inspect", "nothing-here", db=tmp_path / "s.sqlite")
     assert result.exit_code == 1 and "Error: no stored document is called 'nothing-here'" in result.output
     result = run("ingest", str(tmp_path), "--kind", "novel", db=tmp_path / "s.sqlite")
-    assert result.exit_code == 2 and "--kind must be one of" in result.output
+    assert result.exit_code == 2 and "Invalid value for '--kind'" in result.output and "primary-source" in result.output
 
 
 def test_archives_summary(tmp_path, seeds):

@@ -100,17 +100,17 @@ def test_unreadable_file(engine, tmp_path):
     assert result.status == FAILED and "permission denied" in result.error
 
 
-def test_a_document_whose_notes_make_no_sense(engine, tmp_path):
+def test_a_document_whose_notes_make_no_sense_is_stored_flagged(engine, tmp_path):
     path = tmp_path / "muddled.txt"
     path.write_text("Claim.<sup>1</sup> Claim.<sup>2</sup> Claim.<sup>3</sup> Claim.<sup>4</sup>\n\n"
                     "7. A note.\n\n8. Another.\n\n9. And another.\n", "utf-8")
-    result = ingest_paths(engine, [path]).results[0]
-    assert result.status == FAILED
-    assert "4 of 4 footnotes cannot be linked (4 markers without a note, 0 notes without a marker; first at line 1)" in result.error
-    assert "--allow-unlinked" in result.error
-    assert counts(engine)["Document"] == 0
-    forced = ingest_paths(engine, [path], allow_unlinked=True).results[0]
-    assert forced.status == ADDED and forced.flags == {"marker-without-note": 4}
+    report = ingest_paths(engine, [path])
+    result = report.results[0]
+    assert result.status == ADDED and result.flags == {"marker-without-note": 4}
+    assert result.problems == ["4 of 4 footnote markers have no note (first: marker 1)"]
+    assert report.ok and not report.clean  # stored, but the run says not everything was understood
+    with Session(engine) as s:
+        assert find_version(s, "muddled").problems == result.problems
 
 
 def test_a_failure_while_writing_leaves_nothing(engine, seeds, monkeypatch):

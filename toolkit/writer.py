@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,7 +32,7 @@ from toolkit.models import (
     utcnow,
 )
 from toolkit.parsing.archives import Reference
-from toolkit.parsing.document import ParsedDocument
+from toolkit.parsing.document import ParsedDocument, document_problems
 
 ADDED, NEW_VERSION = "added", "new-version"
 # Parents before children, for the foreign keys.
@@ -39,10 +40,11 @@ TABLE_ORDER = (Document, DocumentVersion, Footnote, Citation, ArchivalReference,
 
 
 class Parsed(Protocol):
-    path: Path
+    path: Path  # the source file; "<file>#<part>" for a document inside a larger file
     sha: str
     size: int
-    doc: ParsedDocument | None
+    doc: ParsedDocument
+    name: str  # the name to give a new document (made unique in the store)
 
 
 @dataclass
@@ -72,7 +74,7 @@ def write_documents(session: Session, items: list[Parsed]) -> list[Written]:
                         .values(is_current=False))
     rows: Rows = defaultdict(list)
     # Slugs already in the store, among those the new documents would take (one query).
-    bases = [_slug(item.path) for item, path in zip(items, paths) if path not in existing]
+    bases = [slug(item.name) for item, path in zip(items, paths) if path not in existing]
     taken: set[str] = set(session.exec(select(Document.id).where(Document.id.in_(bases)))) if bases else set()  # type: ignore[attr-defined]
     now = utcnow()
     out = []
@@ -82,7 +84,7 @@ def write_documents(session: Session, items: list[Parsed]) -> list[Written]:
             document_id = existing[source_path].id
             version, status = latest.get(document_id, 0) + 1, NEW_VERSION
         else:
-            document_id = _unique_slug(session, item.path, taken)
+            document_id = _unique_slug(session, item.name, taken)
             taken.add(document_id)
             rows[Document].append({"id": document_id, "source_path": source_path, "created_at": now})
             version, status = 1, ADDED
@@ -104,11 +106,17 @@ def add_version_rows(rows: Rows, document_id: str, version: int, sha: str, sourc
                      size: int, doc: ParsedDocument, now: datetime) -> str:
     """Add the rows of one parsed version to `rows`; returns the version id."""
     layout = doc.layout
+    read = doc.read
     version_id = sha[:16]
     rows[DocumentVersion].append({
         "id": version_id, "document_id": document_id, "version": version, "is_current": True,
         "sha256": sha, "source_path": source_path, "source_bytes": size, "title": doc.title,
         "kind": doc.kind, "text": layout.text, "ingested_at": now,
+        "format": read.format if read else "text", "part": read.part if read else None,
+        "collection": read.collection if read else None, "authors": list(read.authors) if read else [],
+        "date": read.date if read else None,
+        "anchors": [[a.start, a.end, a.locator] for a in read.anchors] if read else [],
+        "problems": document_problems(doc), "meta": dict(read.meta) if read else {},
         "pages": [{"label": p.label, "start": p.start, "source_start": p.source_start,
                    "inferred": p.inferred} for p in layout.pages],
         "offsets": layout.offsets.to_json(),
@@ -173,13 +181,17 @@ def suggested_claim_id(version_id: str, start: int, end: int) -> str:
     return "s-" + hashlib.sha256(f"{version_id}:{start}:{end}".encode()).hexdigest()[:16]
 
 
-def _slug(path: Path) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", path.stem).strip("-").lower() or "document"
+def slug(name: str) -> str:
+    """A document name from a file name: letters of every script kept ("été-1918-brouillon",
+    "записка"), runs of anything else made one hyphen, lower case, at most 120 characters."""
+    text = unicodedata.normalize("NFC", name)
+    text = re.sub(r"[^\w.]+", "-", text)
+    return re.sub(r"-{2,}", "-", text).strip("-.").lower()[:120].strip("-.") or "document"
 
 
-def _unique_slug(session: Session, path: Path, taken: set[str]) -> str:
-    """The file's stem as a name, or stem-2, stem-3... where another file has it already."""
-    base = _slug(path)
+def _unique_slug(session: Session, name: str, taken: set[str]) -> str:
+    """The name, or name-2, name-3... where another document has it already."""
+    base = slug(name)
     if base not in taken:
         return base
     n = 2

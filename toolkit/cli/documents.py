@@ -8,6 +8,7 @@ from typing import List, Optional
 
 import typer
 
+from toolkit.terms import DocumentKind, Format
 from toolkit.cli._app import (
     DbOption,
     app,
@@ -18,57 +19,67 @@ from toolkit.cli._app import (
 
 @app.command()
 def ingest(
-    paths: List[Path] = typer.Argument(..., help="Files or folders (.txt, .md) to ingest."),
+    paths: List[Path] = typer.Argument(..., help="Files or folders to ingest: .txt, .md, .xml (TEI), .docx, "
+                                                  ".html, .pdf."),
     db: Optional[str] = DbOption,
-    kind: Optional[str] = typer.Option(
-        None, "--kind", help="Force the kind: article, abstract or primary-source [default: guessed]."),
+    kind: Optional[DocumentKind] = typer.Option(
+        None, "--kind", help="Force the kind [default: guessed]."),
+    fmt: Optional[Format] = typer.Option(
+        None, "--format", "-f", help="Read every file as this format [default: by content and extension]."),
     archives: List[Path] = typer.Option(
         [], "--archives", help="Extra archive-pattern file (TOML); repeatable. Also $TOOLKIT_ARCHIVES."),
-    allow_unlinked: bool = typer.Option(
-        False, "--allow-unlinked", help="Store documents even when most footnotes cannot be linked."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object per file."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object per document."),
 ) -> None:
     """Read documents, repair their layout, link footnotes, parse citations, and store them.
 
     Example: toolkit ingest ../shared/corpus/seeds
 
-    Each file goes in whole or not at all; a bad file is reported and the others
-    still go in. Exit code 1 if any file failed.
+    Each document goes in whole or not at all; a bad file is reported and the
+    others still go in. A document whose footnotes could not all be linked is
+    stored, flagged, with a warning. Exit code 0 when everything went in cleanly,
+    1 when a file failed or a document was stored with problems, 130 on Ctrl-C.
     """
-    from toolkit.ingest import FAILED, ingest_paths
+    from toolkit.ingest import FAILED, INTERRUPTED, UNCHANGED, ingest_paths
     from toolkit.parsing.archives import load_archives
-    from toolkit.parsing.document import KINDS
-
-    if kind is not None and kind not in KINDS:
-        typer.echo(f"Error: --kind must be one of {', '.join(KINDS)}", err=True)
-        raise typer.Exit(2)
 
     def show(result) -> None:  # type: ignore[no-untyped-def]
         if as_json:
             typer.echo(json.dumps(result.__dict__, ensure_ascii=False))
-        elif result.status == FAILED:
+            return
+        if result.status == FAILED:
             typer.echo(f"Error: {result.error}", err=True)
-        elif result.status == "unchanged":
+        elif result.status == INTERRUPTED:
+            typer.echo(f"{result.status:<11} {result.path}: {result.note}", err=True)
+        elif result.status == UNCHANGED:
             typer.echo(f"{result.status:<11} {result.document or result.path} "
                        + (f"v{result.version}: already stored" if result.version else f"({result.note})"))
         else:
             flags = ", ".join(f"{n} {k}" for k, n in sorted(result.flags.items()))
             typer.echo(
-                f"{result.status:<11} {result.document} v{result.version} ({result.kind}): "
+                f"{result.status:<11} {result.document} v{result.version} ({result.kind}, {result.format}): "
                 f"{result.footnotes} footnotes, {result.references} archival references"
                 + (f"; flagged: {flags}" if flags else "")
             )
+        for problem in result.problems:
+            typer.echo(f"Warning: {result.path}: {problem}; stored, flagged (see `toolkit documents`)", err=True)
 
     with reported():
         engine = open_store(db, create=True)
-        report = ingest_paths(engine, paths, archives=load_archives(list(archives)), kind=kind,
-                              allow_unlinked=allow_unlinked, on_result=show)
+        report = ingest_paths(engine, paths, archives=load_archives(list(archives)), kind=kind, fmt=fmt,
+                              on_result=show)
+    stored = [r for r in report.results if r.status in ("added", "new-version")]
+    partly = sum(1 for r in stored if r.problems)
     if not as_json:
         typer.echo(
-            f"{len(report.results)} files: {report.count('added')} added, "
-            f"{report.count('new-version')} new versions, {report.count('unchanged')} unchanged, "
-            f"{report.count(FAILED)} failed", err=True)
-    raise typer.Exit(0 if report.ok else 1)
+            f"{len(report.results)} documents: {report.count('added')} added, "
+            f"{report.count('new-version')} new versions, {report.count(UNCHANGED)} unchanged, "
+            f"{report.count(FAILED)} failed" + (f"; {partly} stored with problems" if partly else ""), err=True)
+    if report.interrupted:
+        typer.echo(f"Interrupted: {len(stored)} documents were stored whole before the interrupt; "
+                   f"{report.count(INTERRUPTED)} files were not, and nothing of them is in the store. "
+                   "Run the same command again to finish.", err=True)
+        raise typer.Exit(130)
+    raise typer.Exit(0 if report.clean else 1)
 
 
 @app.command()

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from toolkit.parsing.archives import Archives, Reference
 from toolkit.parsing.citations import ParsedNote, effective_references, parse_notes
-from toolkit.parsing.layout import Layout, parse_layout
+from toolkit.parsing.footnotes import MARKER_WITHOUT_NOTE, NOTE_WITHOUT_MARKER
+from toolkit.parsing.layout import Layout
 from toolkit.parsing.sentences import split_sentences
 
 if TYPE_CHECKING:
@@ -171,3 +172,18 @@ def suggest_claims(doc: ParsedDocument, heads: list[tuple[int, int]]) -> list[Su
             if len(layout.text[start:end].split()) >= MIN_CLAIM_WORDS:
                 claims.append(SuggestedClaim(start, end, [], "sentence"))
     return claims
+
+
+def document_problems(doc: ParsedDocument) -> list[str]:
+    """What the reader saw and could not link, in a line each (never silent)."""
+    problems = list(doc.read.problems) if doc.read is not None else []
+    fns = doc.layout.footnotes
+    markers = [fn for fn in fns if MARKER_WITHOUT_NOTE in fn.flags]
+    notes = [fn for fn in fns if NOTE_WITHOUT_MARKER in fn.flags]
+    if markers:
+        problems.append(f"{len(markers)} of {len(fns)} footnote markers have no note "
+                        f"(first: marker {markers[0].label})")
+    if notes:
+        problems.append(f"{len(notes)} of {len(fns)} notes have no marker in the text "
+                        f"(first: note {notes[0].label})")
+    return problems

@@ -75,7 +75,8 @@ class ReaderError(Exception):
 def decode_text(data: bytes) -> str:
     """UTF-8 (a byte-order mark is dropped: offsets count from after it), or UTF-16 with its
     byte-order mark; ReaderError naming the place of the first bad byte otherwise."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) and data.count(0) * 5 >= len(data):
+        # UTF-16 (every other byte NUL in Latin text): read it, and offsets count characters.
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
@@ -89,8 +90,15 @@ def decode_text(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
         raise ReaderError(
-            f"is not valid UTF-8 (byte 0x{data[exc.start]:02x} at line {line}, column {col}, offset {exc.start})",
-            "re-save it as UTF-8, e.g. iconv -f latin1 -t utf-8",
+            f"is not valid UTF-8 (byte 0x{data[exc.start]:02x} at line {line}, column {col}, offset {exc.start})"
+            + ("; it starts like UTF-16" if utf16 else ""),
+            "re-save it as UTF-8, e.g. " + ("iconv -f utf-16 -t utf-8" if utf16 else "iconv -f latin1 -t utf-8"),
         ) from None
-    return text[1:] if text.startswith("\ufeff") else text
+    text = text[1:] if text.startswith("\ufeff") else text
+    if "\x00" in text:
+        at = text.index("\x00")
+        raise ReaderError(f"holds a NUL character at line {text.count(chr(10), 0, at) + 1}",
+                          "remove it, e.g. tr -d '\\000' < FILE > CLEAN, and ingest the clean file")
+    return text
