@@ -89,3 +89,26 @@ def test_a_file_that_is_not_a_database_is_one_line(tmp_path):
         make_engine(f"sqlite:///{junk}")
     assert "is not a toolkit store (file is not a database)" in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_a_url_with_a_bad_scheme_is_one_line():
+    from toolkit.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"no database driver for htp://host/db; give a file path or a sqlite"):
+        make_engine("htp://host/db")
+
+
+def test_a_damaged_store_is_not_blamed_on_the_input(tmp_path):
+    from toolkit.ingest import ingest_paths
+
+    store = tmp_path / "s.sqlite"
+    engine = make_engine(f"sqlite:///{store}")
+    (tmp_path / "a.txt").write_text("A claim of some length in a text.\n" * 50, "utf-8")
+    assert ingest_paths(engine, [tmp_path / "a.txt"]).ok
+    engine.dispose()
+    data = bytearray(store.read_bytes())
+    data[4096:8192] = b"\xde\xad" * 2048  # a page of the file overwritten
+    store.write_bytes(bytes(data))
+    (tmp_path / "b.txt").write_text("Another claim of some length here.\n", "utf-8")
+    with pytest.raises(StoreError, match="is damaged .* the files you gave are not at fault"):
+        ingest_paths(make_engine(f"sqlite:///{store}"), [tmp_path / "b.txt"])

@@ -228,11 +228,28 @@ def _reason(exc: OperationalError) -> str:
 
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
-    """A session whose work is committed at the end, or rolled back whole on any error."""
+    """A session whose work is committed at the end, or rolled back whole on any error.
+    A store another process holds locked past the busy timeout is one line, with the fix."""
     with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()
+        except OperationalError as exc:
+            session.rollback()
+            if "locked" in _reason(exc):
+                raise StoreError(
+                    f"the store at {display_url(str(engine.url))} stayed locked by another process for "
+                    f"{SQLITE_BUSY_SECONDS:g} s (another toolkit command writing to it?); let it finish and "
+                    "run this again: nothing of this transaction was written") from None
+            raise
+        except DatabaseError as exc:
+            session.rollback()
+            if any(word in _reason(exc) for word in ("malformed", "not a database", "corrupt")):
+                raise StoreError(
+                    f"the store at {display_url(str(engine.url))} is damaged ({_reason(exc)}); the files you "
+                    "gave are not at fault: restore the store from a copy (a SQLite store upgraded by the "
+                    "toolkit left one beside it, .bak-<revision>) or start a new one with another --db") from None
+            raise
         except BaseException:
             session.rollback()
             raise
