@@ -28,9 +28,10 @@ from toolkit import __version__
 from toolkit.errors import ToolkitError
 from toolkit.files import write_atomically
 from toolkit.models import Claim, DoccanoProject, DocumentVersion, EvidenceLink, Footnote
+from toolkit.provenance import file_selectors, locate
 from toolkit.views import document_views, find_version, iso
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 FORMATS = ("json", "jsonl", "webanno")
 QUOTE_CONTEXT = 32  # characters of prefix and suffix in a TextQuoteSelector
 
@@ -181,6 +182,8 @@ def _build_dataset(session: Session, filters: Filters, guidelines_version: str |
     versions = sorted((v for v in version_rows if v.is_current or v.id in used),
                       key=lambda v: (v.document_id, v.version))
     views = {v["id"]: v for v in document_views(session, versions)}
+    for v in versions:
+        views[v.id]["_anchors"] = v.anchors
 
     links: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
     used_ids = sorted(used)
@@ -203,6 +206,7 @@ def _build_dataset(session: Session, filters: Filters, guidelines_version: str |
     }
     for view in views.values():
         view.pop("_by_seq", None)
+        view.pop("_anchors", None)
     return dataset
 
 
@@ -253,6 +257,7 @@ def claim_record(claim: ClaimRow, view: dict[str, Any], links: list[tuple[str, s
         "id": claim.id, "document": view["document"], "version": view["id"], "title": view["title"],
         "kind": view["kind"], "source_sha256": view["source"]["sha256"],
         "start": claim.start, "end": claim.end, "source_start": claim.source_start, "source_end": claim.source_end,
+        "where": locate(view.get("_anchors") or [], claim.source_start, claim.source_end),
         "quote": view["text"][claim.start:claim.end], "page": _page(view["pages"], claim.start),
         "origin": claim.origin, "annotator": claim.annotator, "status": claim.status,
         "created_at": iso(claim.created_at), "updated_at": iso(claim.updated_at),
@@ -308,6 +313,8 @@ def as_webanno(dataset: dict[str, Any]) -> dict[str, Any]:
                     {"type": "TextQuoteSelector", "exact": c["quote"],
                      "prefix": text[max(0, c["start"] - QUOTE_CONTEXT):c["start"]],
                      "suffix": text[c["end"]:c["end"] + QUOTE_CONTEXT]},
+                    # Where the claim is in the original file: an XPath, a Word paragraph, a PDF page.
+                    *file_selectors(c["where"]),
                 ],
             },
         }

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from toolkit.errors import NotFoundError
 from toolkit.models import ArchivalReference, Citation, Document, DocumentVersion, Footnote
+from toolkit.provenance import locate
 
 
 def find_version(session: Session, name: str, version: int | None = None) -> DocumentVersion:
@@ -129,12 +130,14 @@ def _view(dv: DocumentVersion, footnotes: list[Footnote], citations: dict[str, l
         if f.marker_start is not None:
             marker = {"printed": f.marker_printed, "style": f.marker_style, "start": f.marker_start,
                       "end": f.marker_end, "source_start": f.marker_source_start,
-                      "source_end": f.marker_source_end, "page": f.page}
+                      "source_end": f.marker_source_end, "page": f.page,
+                      "where": locate(dv.anchors, f.marker_source_start or 0, f.marker_source_end or 0)}
         out_notes.append({
             "seq": f.seq, "number": f.number, "label": f.label, "marker": marker,
             "text": f.note_text,
             "note": None if f.note_text is None else
-            {"source_start": f.note_source_start, "source_end": f.note_source_end},
+            {"source_start": f.note_source_start, "source_end": f.note_source_end,
+             "where": locate(dv.anchors, f.note_source_start or 0, f.note_source_end or 0)},
             "flags": list(f.flags), "citations": cits, "references": note_refs,
         })
     return {
@@ -144,6 +147,12 @@ def _view(dv: DocumentVersion, footnotes: list[Footnote], citations: dict[str, l
         "current": dv.is_current,
         "title": dv.title,
         "kind": dv.kind,
+        "format": dv.format,
+        "part": dv.part,
+        "collection": dv.collection,
+        "authors": list(dv.authors),
+        "date": dv.date,
+        "problems": list(dv.problems),
         "text": dv.text,
         "source": {"path": dv.source_path, "sha256": dv.sha256, "bytes": dv.source_bytes},
         "ingested_at": iso(dv.ingested_at),
