@@ -104,7 +104,9 @@ def inspect(
         typer.echo(json.dumps(view, ensure_ascii=False, indent=2))
         return
     typer.echo(f"{view['title']}  [{view['kind']}]  {view['document']} v{view['version']} ({view['id']})")
-    typer.echo(f"source: {view['source']['path']}")
+    typer.echo(f"source: {view['source']['path']} ({view['format']})")
+    for problem in view["problems"]:
+        typer.echo(f"problem: {problem}")
     if view["file_numbers"]:
         typer.echo(f"file numbers: {', '.join(view['file_numbers'])}")
     if view["pages"]:
@@ -134,12 +136,16 @@ def documents(db: Optional[str] = DbOption,
     with reported():
         with Session(open_store(db)) as session:
             rows = [{"document": v.document_id, "version": v.version, "id": v.id, "kind": v.kind,
-                     "title": v.title} for v in current_versions(session)]
+                     "format": v.format, "title": v.title, "problems": list(v.problems)}
+                    for v in current_versions(session)]
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for r in rows:
-        typer.echo(f"{r['document']:<32} v{r['version']}  {r['id']}  {r['kind']:<15} {r['title'][:60]}")
+        flag = f"  [stored partly: {len(r['problems'])} problem{'s' if len(r['problems']) != 1 else ''}]" \
+            if r["problems"] else ""
+        typer.echo(f"{r['document']:<32} v{r['version']}  {r['id']}  {r['kind']:<15} {r['format']:<8} "
+                   f"{r['title'][:60]}{flag}")
 
 
 @app.command()
