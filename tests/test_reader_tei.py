@@ -101,6 +101,9 @@ def test_tei_without_documents_and_bad_input() -> None:
     assert doc.title == "An Essay" and doc.kind is None and doc.part is None
     assert doc.layout.text == "Claim.¹\n\nOrphan"
     assert doc.layout.footnotes[0].note.text == "Archive, box 2."
+    (bare,) = read(b'<TEI><text><body><div type="document" xml:id="d9"><head>H<note n="1">N.</note>'
+                   b'</head></div></body></text></TEI>', "no-namespace.xml")
+    assert bare.part == "d9" and bare.layout.text == "H¹" and bare.title == "H"
     with pytest.raises(ReaderError):
         read(b"<TEI><unclosed></TEI>", "bad.xml")
     with pytest.raises(ReaderError):

@@ -15,6 +15,7 @@ it as an XPath (`/TEI/text[1]/body[1]/div[2]/div[5]/p[3]`, TEI names without pre
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Any
 
 from toolkit.parsing.layout import SUPERSCRIPT, Footnote, Layout, Marker, Note, PageStart, Paragraph
@@ -54,6 +55,10 @@ def read(data: bytes, name: str = "") -> list[ReadDocument]:
     except etree.XMLSyntaxError as exc:
         raise ReaderError(f"is not well-formed XML ({exc})",
                           "check the file with xmllint --noout, or export it again from the edition") from None
+    if root is not None and isinstance(root.tag, str) and not root.tag.startswith("{"):
+        for el in root.iter():  # TEI written without its namespace: read it as TEI
+            if isinstance(el.tag, str) and not el.tag.startswith("{"):
+                el.tag = TEI + el.tag
     if root is None or not isinstance(root.tag, str) or _local(root.tag) not in ("TEI", "teiCorpus"):
         raise ReaderError("is XML but not TEI (its root element is not <TEI>)",
                           "give a TEI P5 file, or name another format with --format")
@@ -225,6 +230,7 @@ class _Walker:
         self.root = root
         self.root_path = root_path
         self.parts: list[str] = []
+        self.part_starts: list[int] = []
         self.pos = 0  # length of the source so far
         self.anchors: list[Anchor] = []
         self.flow = _Flow()
@@ -251,6 +257,7 @@ class _Walker:
         """Append a text node to the source; returns where it starts."""
         start = self.pos
         if text:
+            self.part_starts.append(start)
             self.parts.append(text)
             self.pos += len(text)
             if not text.isspace():
@@ -378,15 +385,17 @@ class _Walker:
 
     def _text_between(self, start: int, end: int, first_note: int) -> str:
         """The source text of [start, end) without the notes that stand in it."""
-        source = "".join(self.parts)
+        first = max(0, bisect_right(self.part_starts, start) - 1)  # join only the parts needed
+        base = self.part_starts[first] if self.part_starts else 0
+        source = "".join(self.parts[first:])
         pieces, pos = [], start
         for fn in self.footnotes[first_note:]:
             note = fn.note
             if note is None or note.source_start >= end:
                 continue
-            pieces.append(source[pos:note.source_start])
+            pieces.append(source[pos - base:note.source_start - base])
             pos = note.source_end
-        pieces.append(source[pos:end])
+        pieces.append(source[pos - base:end - base])
         return "".join(pieces)
 
     def _skip(self, el: Any, path: str) -> None:
