@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
+
+from toolkit.errors import OutputError
 from sqlmodel import Session
 from typer.testing import CliRunner
 
@@ -97,7 +99,7 @@ def test_a_crash_while_writing_leaves_the_old_file(dataset, tmp_path, monkeypatc
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", crash)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="claims.json: cannot be written .disk full."):
         write_export(dataset, target)
     assert target.read_text("utf-8") == "the previous export\n"
     assert [p.name for p in tmp_path.iterdir()] == ["claims.json"]  # no temporary file left
@@ -141,3 +143,13 @@ def test_export_to_stdout_and_filters(engine, seeds, tmp_path):
     # without --include-suggested there are no annotators' claims yet: an empty, valid dataset
     result = CliRunner().invoke(app, ["export", "--out", str(tmp_path / "x.json"), "--db", db])
     assert result.exit_code == 0 and "0 claims from 3 documents" in result.output
+    # ... and it says why, and how to get claims
+    assert "Warning: 0 claims: no annotator's claims are in the store yet" in result.output
+    assert "add --include-suggested" in result.output
+    # a mistyped annotator is an error that lists the names there are, and writes nothing
+    result = CliRunner().invoke(app, ["export", "--annotator", "bobb", "--out", str(tmp_path / "y.json"), "--db", db])
+    assert result.exit_code == 1 and "no claims by an annotator called 'bobb'" in result.output
+    assert not (tmp_path / "y.json").exists()
+    # documents are named as arguments, as in every other command
+    result = CliRunner().invoke(app, ["export", "karakhan-abstract", "--include-suggested", "-o", "-", "--db", db])
+    assert {c["document"] for c in json.loads(result.stdout)["claims"]} == {"karakhan-abstract"}

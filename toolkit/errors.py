@@ -13,6 +13,7 @@ the fix, and never carry a secret (password, token).
     │   ├── EncodingError             it is not valid UTF-8
     │   └── LayoutError               its notes and markers make no sense
     ├── ConfigError                   bad settings: archive patterns, database URL
+    ├── OutputError                   a file we were asked to write cannot be written
     ├── StoreError                    the database refused or is out of date
     │   └── NotFoundError             no stored document matches the name given
     └── ServerError                   the doccano server (embedded or remote)
@@ -98,3 +99,11 @@ class ServerTimeoutError(ServerError):
 
 class AuthenticationError(ServerError):
     """doccano refused the username or password."""
+
+
+class OutputError(ToolkitError):
+    """A file we were asked to write cannot be written (a folder, no permission, disk full)."""
+
+    def __init__(self, path: str, problem: str, fix: str) -> None:
+        self.path = str(path)
+        super().__init__(f"{self.path}: {problem}; {fix}")

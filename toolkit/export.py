@@ -25,7 +25,7 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
 from toolkit import __version__
-from toolkit.errors import ToolkitError
+from toolkit.errors import NotFoundError, ToolkitError
 from toolkit.files import write_atomically
 from toolkit.models import Claim, DoccanoProject, DocumentVersion, EvidenceLink, Footnote
 from toolkit.provenance import file_selectors, locate
@@ -155,7 +155,37 @@ def build_dataset(session: Session, filters: Filters | None = None, guidelines_v
             gc.enable()
 
 
+def check_annotator(session: Session, annotator: str | None) -> None:
+    """A filter by an annotator nobody is called in the store is a mistake: say so, with the names."""
+    if annotator is None:
+        return
+    names = sorted(n for n in session.exec(select(Claim.annotator).where(Claim.annotator.is_not(None))  # type: ignore[union-attr]
+                                           .distinct()) if n)
+    if annotator not in names:
+        listed = ", ".join(names) if names else "none yet (pull their work with `toolkit pull`)"
+        raise NotFoundError(f"no claims by an annotator called {annotator!r}; annotators in the store: {listed}")
+
+
+def empty_export_hint(session: Session, filters: Filters) -> str | None:
+    """Why an export or audit holds no claims, and how to get some."""
+    from sqlmodel import func
+
+    counts = dict(session.exec(select(Claim.origin, func.count()).where(Claim.status == "active")  # type: ignore[arg-type]
+                               .group_by(Claim.origin)).all())
+    suggested, annotated = counts.get("suggested", 0), counts.get("annotator", 0)
+    if not suggested and not annotated:
+        return "the store holds no claims: ingest documents first (`toolkit ingest FILES`)"
+    if not filters.include_suggested and not annotated:
+        return (f"0 claims: no annotator's claims are in the store yet (annotate in doccano, then `toolkit pull`); "
+                f"{suggested} suggested claims were left out: add --include-suggested to include them")
+    if filters.documents:
+        return "0 claims in the documents named; `toolkit documents` lists them, and --include-suggested adds " \
+               "the suggested claims"
+    return None
+
+
 def _build_dataset(session: Session, filters: Filters, guidelines_version: str | None) -> dict[str, Any]:
+    check_annotator(session, filters.annotator)
     # The offset maps and sentence lists are the bulk of a version row and are not exported.
     light = select(DocumentVersion).options(defer(DocumentVersion.offsets), defer(DocumentVersion.sentences),  # type: ignore[arg-type]
                                             defer(DocumentVersion.paragraphs))  # type: ignore[arg-type]
@@ -396,12 +426,13 @@ def write_export(dataset: dict[str, Any], out: str | Path, fmt: str = "json") ->
     return ExportResult(str(target), str(schema_path), fmt, *counts)
 
 
-def validate_file(path: Path) -> tuple[str, list[str]]:
-    """Check a file written by `toolkit export` (any format); returns (format, errors)."""
+def validate_file(path: Path | str) -> tuple[str, list[str]]:
+    """Check a file written by `toolkit export` (any format; "-" is standard input); returns (format, errors)."""
     from toolkit.errors import InputError
 
     try:
-        text = path.read_text("utf-8")
+        text = sys.stdin.read() if str(path) == "-" else Path(path).read_text("utf-8")
+        path = Path(path)
     except OSError as exc:
         raise InputError(str(path), f"cannot be read ({exc.strerror})") from None
     except UnicodeDecodeError:

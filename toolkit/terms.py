@@ -25,3 +25,52 @@ class DocumentKind(StrEnum):
     ARTICLE = "article"
     ABSTRACT = "abstract"
     PRIMARY_SOURCE = "primary-source"
+
+
+class ExportFormat(StrEnum):
+    """What `toolkit export` writes: one dataset, a claim a line, or W3C Web Annotations."""
+
+    JSON = "json"
+    JSONL = "jsonl"
+    WEBANNO = "webanno"
+
+
+class Severity(StrEnum):
+    """How much an audit finding matters, in rising order."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+class Origin(StrEnum):
+    """Who made a claim."""
+
+    SUGGESTED = "suggested"  # the toolkit, at ingest: a sentence carrying a marker
+    ANNOTATOR = "annotator"  # a person, in doccano
+
+
+class ClaimStatus(StrEnum):
+    ACTIVE = "active"
+    RETRACTED = "retracted"  # deleted in doccano: kept, never silently dropped
+
+
+class Stance(StrEnum):
+    SUPPORTS = "supports"
+    DISPUTES = "disputes"
+
+
+class LinkKind(StrEnum):
+    """How a claim was tied to a note."""
+
+    EXPLICIT = "explicit"  # an annotator drew the relation
+    IMPLICIT = "implicit"  # the claim holds the note's marker
+    DOCUMENT = "document"  # a claim in a primary source rests on the document itself
+
+
+class Support(StrEnum):
+    """What a claim rests on, in the audit's terms."""
+
+    ARCHIVAL = "archival"
+    PUBLISHED = "published"
+    NONE = "none"

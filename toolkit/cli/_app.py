@@ -19,6 +19,9 @@ import typer
 from toolkit import __version__
 from toolkit.errors import ToolkitError
 
+# -h works as --help everywhere; sub-apps pass the same settings.
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
 app = typer.Typer(
     name="toolkit",
     help="Annotate the claims in historical writing, tie each claim to its evidence, "
@@ -26,25 +29,26 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # never print locals: they may hold passwords
     add_completion=False,
+    context_settings=CONTEXT,
 )
 
 
 DbOption = typer.Option(
-    None, "--db", envvar="TOOLKIT_DB",
-    help="SQLite file or SQLAlchemy URL of the store [default: annotations/toolkit.sqlite].",
-    show_envvar=True,
+    None, "--db", envvar="TOOLKIT_DB", show_default="annotations/toolkit.sqlite",
+    help="SQLite file or SQLAlchemy URL of the store.", show_envvar=True,
 )
 
 
 UrlOption = typer.Option(None, "--url", envvar="TOOLKIT_DOCCANO_URL", show_envvar=True,
-                         help="A doccano server of your own [default: the embedded one]. Credentials from "
+                         show_default="the embedded server",
+                         help="A doccano server of your own. Credentials from "
                               "TOOLKIT_DOCCANO_USERNAME / TOOLKIT_DOCCANO_PASSWORD, or a prompt.")
 
 
 ProjectOption = typer.Option("historians-toolkit", "--project", "-p", help="The doccano project's name.")
 
 DataOption = typer.Option(None, "--data", envvar="TOOLKIT_DOCCANO_DATA", show_envvar=True,
-                          help="The embedded server's data folder [default: a per-user data folder].")
+                          show_default="a per-user data folder", help="The embedded server's data folder.")
 
 
 @contextmanager

@@ -15,6 +15,7 @@ from toolkit.cli._app import (
     reported,
 )
 from toolkit.errors import ToolkitError
+from toolkit.terms import ExportFormat, Severity
 
 
 def _guidelines_version() -> Optional[str]:
@@ -26,11 +27,16 @@ def _guidelines_version() -> Optional[str]:
         return None
 
 
+DocumentsArgument = typer.Argument(None, show_default="every document", help="Only these documents.")
+
+
 @app.command()
 def export(
+    documents: List[str] = DocumentsArgument,
     out: str = typer.Option("exports/claims.json", "--out", "-o", help="File to write, or - for standard output."),
-    fmt: str = typer.Option("json", "--format", "-f", help="json (one dataset), jsonl (a claim a line) or webanno."),
-    document: List[str] = typer.Option([], "--document", "-d", help="Only these documents; repeatable."),
+    fmt: ExportFormat = typer.Option(ExportFormat.JSON, "--format", "-f",
+                                     help="json (one dataset), jsonl (a claim a line) or webanno (W3C)."),
+    document: List[str] = typer.Option([], "--document", "-d", hidden=True),  # before 0.2: same as the argument
     annotator: Optional[str] = typer.Option(None, "--annotator", help="Only this annotator's claims."),
     include_suggested: bool = typer.Option(False, "--include-suggested", help="Also the suggested claims."),
     db: Optional[str] = DbOption,
@@ -44,23 +50,27 @@ def export(
     """
     from sqlmodel import Session
 
-    from toolkit.export import FORMATS, Filters, build_dataset, write_export
+    from toolkit.export import Filters, build_dataset, empty_export_hint, write_export
 
-    if fmt not in FORMATS:
-        typer.echo(f"Error: --format must be one of {', '.join(FORMATS)}", err=True)
-        raise typer.Exit(2)
     with reported():
         with Session(open_store(db)) as session:
-            dataset = build_dataset(session, Filters(document or None, annotator, include_suggested),
-                                    guidelines_version=_guidelines_version())
+            filters = Filters([*(documents or []), *document] or None, annotator, include_suggested)
+            dataset = build_dataset(session, filters, guidelines_version=_guidelines_version())
+            hint = empty_export_hint(session, filters) if not dataset["claims"] else None
         result = write_export(dataset, out, fmt)
     if result.path != "-":
         typer.echo(f"{result.claims} claims from {result.documents} documents written to {result.path} "
                    f"({result.format}); schema: {result.schema_path}")
+    if hint:
+        typer.echo(f"Warning: {hint}", err=True)
 
 
 @app.command()
-def validate(path: Path = typer.Argument(..., help="A file written by toolkit export (json, jsonl or webanno).")) -> None:
+def validate(
+    path: str = typer.Argument(..., help="A file written by toolkit export (json, jsonl or webanno), or - for "
+                                          "standard input."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
     """Check a file against the toolkit's claims JSON Schema.
 
     Example: toolkit validate exports/claims.json
@@ -69,6 +79,9 @@ def validate(path: Path = typer.Argument(..., help="A file written by toolkit ex
 
     with reported():
         fmt, errors = validate_file(path)
+    if as_json:
+        typer.echo(json.dumps({"path": path, "format": fmt, "valid": not errors, "errors": errors}, indent=2))
+        raise typer.Exit(1 if errors else 0)
     if errors:
         for line in errors[:50]:
             typer.echo(f"{path}: {line}", err=True)
@@ -80,13 +93,14 @@ def validate(path: Path = typer.Argument(..., help="A file written by toolkit ex
 
 @app.command()
 def audit(
-    document: List[str] = typer.Option([], "--document", "-d", help="Only these documents; repeatable."),
+    documents: List[str] = DocumentsArgument,
+    document: List[str] = typer.Option([], "--document", "-d", hidden=True),  # before 0.2: same as the argument
     annotator: Optional[str] = typer.Option(None, "--annotator", help="Only this annotator's claims."),
     include_suggested: bool = typer.Option(False, "--include-suggested", help="Also the suggested claims."),
     as_json: bool = typer.Option(False, "--json", help="Print the audit as JSON."),
-    html_out: Optional[Path] = typer.Option(None, "--html", help="Also write a self-contained HTML page."),
-    fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Exit 1 if a finding is this severe or more: "
-                                                                   "info, warning or error."),
+    html_out: Optional[str] = typer.Option(None, "--html", help="Also write a self-contained HTML page "
+                                                                "(- for standard output)."),
+    fail_on: Optional[Severity] = typer.Option(None, "--fail-on", help="Exit 1 if a finding is this severe or more."),
     db: Optional[str] = DbOption,
 ) -> None:
     """Which claims rest on which archive, and findings worth a historian's second look.
@@ -95,23 +109,26 @@ def audit(
     """
     from sqlmodel import Session
 
-    from toolkit.audit import SEVERITIES, audit_dataset, render_html, render_text
-    from toolkit.export import Filters, build_dataset
+    from toolkit.audit import audit_dataset, render_html, render_text
+    from toolkit.export import Filters, build_dataset, empty_export_hint
     from toolkit.files import write_atomically
 
-    if fail_on is not None and fail_on not in SEVERITIES:
-        typer.echo(f"Error: --fail-on must be one of {', '.join(SEVERITIES)}", err=True)
-        raise typer.Exit(2)
     with reported():
         with Session(open_store(db)) as session:
-            dataset = build_dataset(session, Filters(document or None, annotator, include_suggested))
-    report = audit_dataset(dataset)
-    if as_json:
-        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
-    else:
-        typer.echo(render_text(report), nl=False)
-    if html_out is not None:
-        write_atomically(html_out, render_html(report))
-        typer.echo(f"HTML report: {html_out}", err=True)
+            filters = Filters([*(documents or []), *document] or None, annotator, include_suggested)
+            dataset = build_dataset(session, filters)
+            hint = empty_export_hint(session, filters) if not dataset["claims"] else None
+        report = audit_dataset(dataset)
+        if html_out == "-":
+            typer.echo(render_html(report), nl=False)
+        elif as_json:
+            typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        else:
+            typer.echo(render_text(report), nl=False)
+        if html_out not in (None, "-"):
+            write_atomically(Path(html_out), render_html(report))
+            typer.echo(f"HTML report: {html_out}", err=True)
+    if hint:
+        typer.echo(f"Warning: {hint}", err=True)
     if fail_on is not None and report.fails(fail_on):
         raise typer.Exit(1)

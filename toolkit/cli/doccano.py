@@ -10,6 +10,7 @@ from typing import List, Optional
 import typer
 
 from toolkit.cli._app import (
+    CONTEXT,
     DataOption,
     DbOption,
     ProjectOption,
@@ -24,12 +25,12 @@ from toolkit.cli._app import (
 
 @app.command()
 def push(
-    documents: List[str] = typer.Argument(None, help="Documents to push [default: every current version]."),
+    documents: List[str] = typer.Argument(None, show_default="every current version", help="Documents to push."),
     project: str = ProjectOption,
     suggest: bool = typer.Option(False, "--suggest", help="Pre-annotate the suggested claims, linked to their notes."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Say what would be sent; change nothing."),
     guidelines: Optional[Path] = typer.Option(None, "--guidelines", envvar="TOOLKIT_GUIDELINES",
-                                              help="Guidelines file [default: guidelines/claims.md]."),
+                                              show_default="the guidelines shipped with the toolkit", help="Guidelines file."),
     url: Optional[str] = UrlOption,
     data: Optional[Path] = DataOption,
     db: Optional[str] = DbOption,
@@ -103,7 +104,8 @@ def pull(
     raise typer.Exit(1 if report.problems else 0)
 
 
-annotators_app = typer.Typer(help="Annotator accounts on the doccano server.", no_args_is_help=True)
+annotators_app = typer.Typer(help="Annotator accounts on the doccano server.", no_args_is_help=True,
+                             context_settings=CONTEXT)
 
 app.add_typer(annotators_app, name="annotators")
 
@@ -142,7 +144,7 @@ def annotators_add(
 
 
 server_app = typer.Typer(help="The embedded doccano server: install, start, stop, status, logs.",
-                         no_args_is_help=True)
+                         no_args_is_help=True, context_settings=CONTEXT)
 
 app.add_typer(server_app, name="server")
 
@@ -151,7 +153,7 @@ app.add_typer(server_app, name="server")
 def server_install(
     python: Optional[Path] = typer.Option(
         None, "--python", envvar="TOOLKIT_DOCCANO_PYTHON",
-        help="Python 3.8-3.11 for the server's own environment [default: this one if it fits]."),
+        show_default="this one if it fits", help="Python 3.8-3.11 for the server's own environment."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Install doccano 1.8.4 in its own virtual environment (once; reused afterwards).
@@ -172,7 +174,7 @@ def server_install(
 
 @server_app.command("start")
 def server_start(
-    port: Optional[int] = typer.Option(None, "--port", help="Port on 127.0.0.1 [default: 8765]."),
+    port: Optional[int] = typer.Option(None, "--port", show_default="8765, or the last one used", help="Port on 127.0.0.1."),
     data: Optional[Path] = DataOption,
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
@@ -206,12 +208,15 @@ def server_status_cmd(data: Optional[Path] = DataOption,
     """Say whether the embedded doccano runs, its URL, and where its credentials file is.
 
     Example: toolkit server status --json
+
+    Exit code 0 when it runs and answers, 1 when it does not.
     """
     from toolkit.doccano.server import server_status
 
     with reported():
         status = server_status(data)
     _show_status(status, as_json)
+    raise typer.Exit(0 if status.running else 1)  # scripts can ask "is it up?"
 
 
 @server_app.command("logs")

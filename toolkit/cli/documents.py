@@ -23,9 +23,9 @@ def ingest(
                                                   ".html, .pdf."),
     db: Optional[str] = DbOption,
     kind: Optional[DocumentKind] = typer.Option(
-        None, "--kind", help="Force the kind [default: guessed]."),
+        None, "--kind", show_default="guessed", help="Force the kind."),
     fmt: Optional[Format] = typer.Option(
-        None, "--format", "-f", help="Read every file as this format [default: by content and extension]."),
+        None, "--format", "-f", show_default="by content and extension", help="Read every file as this format."),
     archives: List[Path] = typer.Option(
         [], "--archives", help="Extra archive-pattern file (TOML); repeatable. Also $TOOLKIT_ARCHIVES."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object per document."),
@@ -86,7 +86,7 @@ def ingest(
 def inspect(
     document: str = typer.Argument(..., help="Document name, version id, or source path."),
     db: Optional[str] = DbOption,
-    version: Optional[int] = typer.Option(None, "--version", help="A version number [default: current]."),
+    version: Optional[int] = typer.Option(None, "--version", show_default="the current one", help="A version number."),
     as_json: bool = typer.Option(False, "--json", help="Print the whole stored document as JSON."),
 ) -> None:
     """Show one stored document: its notes, citations and archival references.
@@ -150,7 +150,7 @@ def documents(db: Optional[str] = DbOption,
 
 @app.command()
 def archives(
-    names: List[str] = typer.Argument(None, help="Documents to count [default: all]."),
+    names: List[str] = typer.Argument(None, show_default="all", help="Documents to count."),
     db: Optional[str] = DbOption,
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
@@ -178,7 +178,7 @@ def archives(
 def demo(
     db: Optional[str] = DbOption,
     doccano: bool = typer.Option(True, "--doccano/--no-doccano", help="Also start doccano, push and pull."),
-    port: Optional[int] = typer.Option(None, "--port", help="Port of the embedded doccano [default: 8765]."),
+    port: Optional[int] = typer.Option(None, "--port", show_default="8765", help="Port of the embedded doccano."),
 ) -> None:
     """Run the main job on the bundled samples: ingest, what the notes cite, doccano push and pull.
 

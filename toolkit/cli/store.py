@@ -7,10 +7,10 @@ from typing import Optional
 
 import typer
 
-from toolkit.cli._app import DbOption, app, reported
+from toolkit.cli._app import CONTEXT, DbOption, app, reported
 
 db_app = typer.Typer(help="The store: its schema revision, and upgrading a store of an earlier release.",
-                     no_args_is_help=True)
+                     no_args_is_help=True, context_settings=CONTEXT)
 app.add_typer(db_app, name="db")
 
 
