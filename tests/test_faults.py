@@ -54,7 +54,7 @@ def test_ctrl_c_stops_promptly_says_what_was_stored_and_leaves_no_process(tmp_pa
         process.kill()
         pytest.fail("ingest did not stop within 15 s of Ctrl-C")
     assert process.returncode == 130, err[-2000:]
-    assert "Interrupted:" in err and "Traceback" not in err
+    assert "Interrupted:" in err and "Traceback" not in err, err[-3000:]
     gone, alive = psutil.wait_procs(workers, timeout=5)
     assert not alive, f"workers left behind: {alive}"
     # what it says was stored is in the store, whole; running again finishes the rest
