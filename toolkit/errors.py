@@ -13,13 +13,17 @@ the fix, and never carry a secret (password, token).
     │   ├── EncodingError             it is not valid UTF-8
     │   └── LayoutError               its notes and markers make no sense
     ├── ConfigError                   bad settings: archive patterns, database URL
+    ├── ValidationError               what was to be written does not match the schema
     ├── StoreError                    the database refused or is out of date
-    │   └── NotFoundError             no stored document matches the name given
-    └── ServerError                   the doccano server (embedded or remote)
+    │   ├── NotFoundError             no stored document matches the name given
+    │   └── AmbiguousNameError        the name given matches several stored versions
+    └── ServerError                   the doccano server (embedded or remote); every
+        │                             message names the server's URL and the fix
         ├── ServerNotInstalledError   `toolkit server install` has not run
         ├── ServerUnreachableError    nothing answers at the URL
         ├── ServerTimeoutError        it accepted the connection and never answered
-        └── AuthenticationError       wrong username or password
+        ├── AuthenticationError       wrong username or password
+        └── ProjectNotFoundError      the server has no doccano project of that name
 """
 
 from __future__ import annotations
@@ -72,12 +76,25 @@ class ConfigError(ToolkitError):
     """A setting or a data file (archive patterns, database URL) is wrong."""
 
 
+class ValidationError(ToolkitError):
+    """What was to be written does not match the schema; nothing was written."""
+
+    def __init__(self, errors: list[str], what: str = "the export") -> None:
+        self.errors = errors
+        shown = "; ".join(errors[:5]) + (f"; and {len(errors) - 5} more" if len(errors) > 5 else "")
+        super().__init__(f"{what} does not match the schema, so nothing was written: {shown}")
+
+
 class StoreError(ToolkitError):
     """The store refused an operation."""
 
 
 class NotFoundError(StoreError):
     """No stored document matches the name given."""
+
+
+class AmbiguousNameError(StoreError):
+    """The name (a version id prefix) matches several stored versions."""
 
 
 class ServerError(ToolkitError):
@@ -98,3 +115,7 @@ class ServerTimeoutError(ServerError):
 
 class AuthenticationError(ServerError):
     """doccano refused the username or password."""
+
+
+class ProjectNotFoundError(ServerError):
+    """The doccano server has no project of the name given."""
