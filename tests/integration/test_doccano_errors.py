@@ -121,3 +121,18 @@ def test_passwords_never_reach_the_store_or_the_raw_records(doccano, engine, tmp
     assert password.encode() not in stored
     log = Path(doccano.status.log_file).read_bytes()
     assert password.encode() not in log
+
+
+def test_the_embedded_server_keeps_no_import_files_or_export_zips(doccano, engine, tmp_path):
+    from toolkit.doccano.client import resolve_connection
+
+    def leftovers() -> set[Path]:
+        folders = (doccano.data_dir / "media", doccano.data_dir / "filepond-temp-uploads")
+        return {p for folder in folders if folder.exists() for p in folder.rglob("*")}
+
+    before = leftovers()
+    gateway = DoccanoGateway(resolve_connection(data_dir=doccano.data_dir))
+    assert push_documents(engine, gateway, project="leftovers", suggest=True, scratch=tmp_path / "scratch").imported
+    pull_annotations(engine, gateway, project="leftovers", annotations_dir=tmp_path)
+    assert leftovers() - before == set()
+    assert list((tmp_path / "scratch").iterdir()) == []

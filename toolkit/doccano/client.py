@@ -49,8 +49,8 @@ class Connection:
     password: str
     timeout: float = DEFAULT_TIMEOUT
     task_timeout: float = DEFAULT_TASK_TIMEOUT
-    # The embedded server's media folder: its import files and export zips are removed once used.
-    media_dir: Path | None = None
+    # The embedded server's data folder: the import files and export zips it keeps are removed once used.
+    server_data_dir: Path | None = None
 
     def __post_init__(self) -> None:
         # A URL never keeps a user name or password: not in messages, not in the store.
@@ -82,7 +82,7 @@ def resolve_connection(url: str | None = None, username: str | None = None,
 
     server_url, user, secret = read_credentials(data_dir)
     return Connection(server_url.rstrip("/"), user, secret, timeout, task_timeout,
-                      media_dir=server_paths(data_dir).data_dir)
+                      server_data_dir=server_paths(data_dir).data_dir)
 
 
 class _TimeoutAdapter(HTTPAdapter):
@@ -273,19 +273,19 @@ class DoccanoGateway:
 
     def _forget_upload(self, upload_id: Any) -> None:
         """Remove an import file the embedded server has consumed (doccano keeps every one)."""
-        if self.connection.media_dir is None or not isinstance(upload_id, str) or not upload_id.isalnum():
+        if self.connection.server_data_dir is None or not isinstance(upload_id, str) or not upload_id.isalnum():
             return
         from toolkit.doccano.server import remove_upload_leftovers
 
-        remove_upload_leftovers(self.connection.media_dir, upload_id)
+        remove_upload_leftovers(self.connection.server_data_dir, upload_id)
 
     def _forget_export(self, zip_path: Any) -> None:
         """Remove an export zip of the embedded server once downloaded (doccano keeps every one)."""
-        if self.connection.media_dir is None or not isinstance(zip_path, str):
+        if self.connection.server_data_dir is None or not isinstance(zip_path, str):
             return
         from toolkit.doccano.server import remove_export_leftover
 
-        remove_export_leftover(self.connection.media_dir, Path(zip_path))
+        remove_export_leftover(self.connection.server_data_dir, Path(zip_path))
 
     def task_status(self, task_id: str, what: str) -> dict[str, Any]:
         """doccano's report on a celery task: {"ready", "result", "error"}."""
