@@ -18,7 +18,8 @@ the fix, and never carry a secret (password, token).
     │   ├── NotFoundError             no stored document matches the name given
     │   └── AmbiguousNameError        the name given matches several stored versions
     └── ServerError                   the doccano server (embedded or remote); every
-        │                             message names the server's URL and the fix
+        │                             message names the server's URL (before it has
+        │                             one: its folder) and the fix
         ├── ServerNotInstalledError   `toolkit server install` has not run
         ├── ServerUnreachableError    nothing answers at the URL
         ├── ServerTimeoutError        it accepted the connection and never answered

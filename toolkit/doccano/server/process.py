@@ -289,7 +289,8 @@ def _launch_gunicorn(paths: ServerPaths, backend: Path, env: dict[str, str], por
             )
             return int(launched.stdout.strip())
         except (subprocess.SubprocessError, ValueError, OSError) as error:
-            raise ServerError(f"could not launch gunicorn ({type(error).__name__}); see {paths.log_file}") from None
+            raise ServerError(f"could not launch gunicorn for {_url(port)} ({type(error).__name__}); see "
+                              f"{paths.log_file}; fix what it says and run `toolkit server start` again") from None
 
 
 def _wait_until_ready(url: str, pid: int, paths: ServerPaths, deadline: float) -> None:
@@ -299,7 +300,8 @@ def _wait_until_ready(url: str, pid: int, paths: ServerPaths, deadline: float) -
     while True:
         if not _process_alive(pid):
             raise ServerError(
-                f"doccano stopped while starting at {url}; last lines of {paths.log_file}:\n{_tail(paths.log_file, 15)}"
+                f"doccano stopped while starting at {url}; fix what its log says and run `toolkit server start` "
+                f"again; last lines of {paths.log_file}:\n{_tail(paths.log_file, 15)}"
             )
         try:
             code, body = _get(f"{url}/v1/health/?format=json")
@@ -443,4 +445,5 @@ def _end_process_group(pgid: int, paths: ServerPaths, timeout: float) -> bool:
             if not _group_members(pgid, paths):
                 return True
             time.sleep(0.1)
-    raise ServerError(f"doccano (process group {pgid}) did not exit after SIGKILL; check `ps -g {pgid}`")
+    raise ServerError(f"doccano for {paths.data_dir} (process group {pgid}) did not exit after SIGKILL; "
+                      f"check `ps -g {pgid}` and end it by hand")
