@@ -8,6 +8,9 @@ their users and times. Every span is checked (inside the text, start before end,
 not splitting a character, in one region); a span that fails is reported and not
 stored. Everything is written in one transaction at the end, and the raw records
 of what changed go to a JSONL file under ``annotations/pulls/``.
+
+`plan_example` is the pure step (one `PulledExample` in, additions to a `PullPlan`
+out); `_write_plan` applies the plan to the store.
 """
 
 from __future__ import annotations

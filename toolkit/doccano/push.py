@@ -6,6 +6,11 @@ by the SHA-256 in their meta, imports only the versions that are missing (bulk,
 in chunks), completes examples whose pre-annotations a cut-off import left
 unfinished, and removes untouched duplicates. Local records are written once,
 at the end, in one transaction.
+
+In two steps: `plan_push` decides all of that from the export, without touching
+anything (pure: tests run it against tests/fakes.py); `apply_push` carries the
+plan out on the server. Import files go to a folder of the toolkit's own
+(`scratch_folder()`) and are removed once sent.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from toolkit.doccano.server.paths import (
 )
 from toolkit.doccano.server.state import _file_lock, _log_line, _now, _open_log, _read_json_object, _run_logged
 from toolkit.errors import ServerError, ServerNotInstalledError
+from toolkit.files import write_atomically
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ def install_server(
             _log_line(log, "installed")
         _install_settings(paths)
         marker = {"packages": list(SERVER_PACKAGES), "python": interpreter, "installed_at": _now()}
-        paths.install_marker.write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
+        write_atomically(paths.install_marker, json.dumps(marker, indent=2) + "\n", mode=0o644)
     return _install_result(paths, installed=True, started=started)
 
 
@@ -180,9 +181,7 @@ def _install_settings(paths: ServerPaths) -> None:
     source = resources.files("toolkit").joinpath("data").joinpath("doccano_settings.py").read_bytes()
     target = backend / "config" / "settings" / (SETTINGS_MODULE.rsplit(".", 1)[1] + ".py")
     if not target.exists() or target.read_bytes() != source:
-        tmp = target.with_name(target.name + f".{os.getpid()}.tmp")
-        tmp.write_bytes(source)
-        os.replace(tmp, target)
+        write_atomically(target, source.decode("utf-8"), mode=0o644)
 
 
 def _require_backend_dir(paths: ServerPaths) -> Path:
