@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from toolkit.doccano.client import Connection, DoccanoGateway  # noqa: E402
-from toolkit.doccano.payloads import load_payloads  # noqa: E402
+from toolkit.doccano.load import load_payloads  # noqa: E402
 from toolkit.doccano.pull import pull_annotations  # noqa: E402
 from toolkit.doccano.push import push_documents  # noqa: E402
 from toolkit.doccano.server import install_server, read_credentials, start_server, stop_server  # noqa: E402

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from toolkit.doccano.examples import build_layout, expected_signature, exported_signature, import_record, preannotations
-from toolkit.doccano.offsets import Utf16Offsets
+from toolkit.doccano.example_layout import build_layout, expected_signature, exported_signature, import_record, preannotations
+from toolkit.doccano.utf16 import Utf16Offsets
 
 TEXT = st.text(alphabet=st.sampled_from(["a", "é", " ", "¹", "🙂", "𝔄", "中", "\n"]), max_size=60)
 

@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 import pytest
 from sqlmodel import Session
 
-from toolkit.doccano.payloads import load_payloads
-from toolkit.doccano.pull import PullReport, _Plan, _plan_example, pulled_claim_id
+from toolkit.doccano.load import load_payloads
+from toolkit.doccano.pull import PullContext, PulledExample, PullPlan, PullReport, plan_example, pulled_claim_id
 from toolkit.ingest import ingest_paths
 from toolkit.views import find_version
 
@@ -37,8 +37,9 @@ def pre_annotations(payload):
 
 
 def plan_for(payload, spans, relations=()):
-    plan, report = _Plan(), PullReport("http://x", "p")
-    _plan_example(plan, report, "ex", "http://x", 7, 42, payload, list(spans), list(relations), [], [], True)
+    plan, report = PullPlan(), PullReport("http://x", "p")
+    plan_example(plan, report, PullContext("http://x", 7),
+                 PulledExample(42, "ex", payload, list(spans), list(relations), suggestions_sent=True))
     return plan, report
 
 

@@ -1,14 +1,17 @@
-"""One way to cut long lists into pieces (for `IN (...)` queries and bulk requests)."""
+"""Cutting long lists into pieces: SQL `IN (...)` lists and bulk requests stay bounded."""
 
 from __future__ import annotations
 
-from typing import Iterator, Sequence, TypeVar
+from collections.abc import Iterator, Sequence
+from typing import TypeVar
 
 T = TypeVar("T")
-CHUNK = 500  # well under SQLite's limit on bound parameters
+
+DEFAULT_CHUNK = 500  # below SQLite's 999 bound parameters, and a bulk import of about a second
 
 
-def chunked(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
-    """Consecutive slices of `items`, `size` long (the last one shorter)."""
-    for start in range(0, len(items), max(1, size)):
-        yield items[start : start + size]
+def chunked(items: Sequence[T], size: int = DEFAULT_CHUNK) -> Iterator[list[T]]:
+    """`items` in consecutive lists of at most `size` (at least 1), in order."""
+    size = max(1, size)
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])

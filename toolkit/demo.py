@@ -90,9 +90,10 @@ def _export_and_audit(engine: Engine, echo: Callable[[str], None], names: list[s
 
 
 def _doccano_round_trip(engine: Engine, echo: Callable[[str], None], names: list[str], port: int | None) -> None:
+    from toolkit.doccano import DEFAULT_PROJECT
     from toolkit.doccano.client import DoccanoGateway, resolve_connection
     from toolkit.doccano.pull import pull_annotations
-    from toolkit.doccano.push import DEFAULT_PROJECT, push_documents
+    from toolkit.doccano.push import push_documents
     from toolkit.doccano.server import install_server, start_server
 
     echo("")

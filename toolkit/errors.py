@@ -14,13 +14,18 @@ the fix, and never carry a secret (password, token).
     │   └── LayoutError               its notes and markers make no sense
     ├── ConfigError                   bad settings: archive patterns, database URL
     ├── OutputError                   a file we were asked to write cannot be written
+    ├── ValidationError               what was to be written does not match the schema
     ├── StoreError                    the database refused or is out of date
-    │   └── NotFoundError             no stored document matches the name given
-    └── ServerError                   the doccano server (embedded or remote)
+    │   ├── NotFoundError             no stored document matches the name given
+    │   └── AmbiguousNameError        the name given matches several stored versions
+    └── ServerError                   the doccano server (embedded or remote); every
+        │                             message names the server's URL (before it has
+        │                             one: its folder) and the fix
         ├── ServerNotInstalledError   `toolkit server install` has not run
         ├── ServerUnreachableError    nothing answers at the URL
         ├── ServerTimeoutError        it accepted the connection and never answered
-        └── AuthenticationError       wrong username or password
+        ├── AuthenticationError       wrong username or password
+        └── ProjectNotFoundError      the server has no doccano project of that name
 """
 
 from __future__ import annotations
@@ -73,12 +78,25 @@ class ConfigError(ToolkitError):
     """A setting or a data file (archive patterns, database URL) is wrong."""
 
 
+class ValidationError(ToolkitError):
+    """What was to be written does not match the schema; nothing was written."""
+
+    def __init__(self, errors: list[str], what: str = "the export") -> None:
+        self.errors = errors
+        shown = "; ".join(errors[:5]) + (f"; and {len(errors) - 5} more" if len(errors) > 5 else "")
+        super().__init__(f"{what} does not match the schema, so nothing was written: {shown}")
+
+
 class StoreError(ToolkitError):
     """The store refused an operation."""
 
 
 class NotFoundError(StoreError):
     """No stored document matches the name given."""
+
+
+class AmbiguousNameError(StoreError):
+    """The name (a version id prefix) matches several stored versions."""
 
 
 class ServerError(ToolkitError):
@@ -107,3 +125,7 @@ class OutputError(ToolkitError):
     def __init__(self, path: str, problem: str, fix: str) -> None:
         self.path = str(path)
         super().__init__(f"{self.path}: {problem}; {fix}")
+
+
+class ProjectNotFoundError(ServerError):
+    """The doccano server has no project of the name given."""

@@ -25,7 +25,7 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
 from toolkit import __version__
-from toolkit.errors import NotFoundError, ToolkitError
+from toolkit.errors import NotFoundError, ValidationError
 from toolkit.files import write_atomically
 from toolkit.models import Claim, DoccanoProject, DocumentVersion, EvidenceLink, Footnote
 from toolkit.provenance import file_selectors, locate
@@ -34,15 +34,6 @@ from toolkit.views import document_views, find_version, iso
 SCHEMA_VERSION = "1.1.0"
 FORMATS = ("json", "jsonl", "webanno")
 QUOTE_CONTEXT = 32  # characters of prefix and suffix in a TextQuoteSelector
-
-
-class ValidationError(ToolkitError):
-    """What was to be written does not match the schema; nothing was written."""
-
-    def __init__(self, errors: list[str], what: str = "the export") -> None:
-        self.errors = errors
-        shown = "; ".join(errors[:5]) + (f"; and {len(errors) - 5} more" if len(errors) > 5 else "")
-        super().__init__(f"{what} does not match the schema, so nothing was written: {shown}")
 
 
 # -- the schema -----------------------------------------------------------------------------

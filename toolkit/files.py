@@ -1,4 +1,4 @@
-"""Writing files so that a crash never leaves half of one."""
+"""Writing files so that a crash never leaves half of one: the toolkit's one atomic writer."""
 
 from __future__ import annotations
 
@@ -11,27 +11,26 @@ from typing import IO, Callable
 from toolkit.errors import OutputError
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def write_atomically(target: Path, content: str | Callable[[IO[str]], None], mode: int | None = None) -> None:
     """Write through a temporary file in the same folder, then rename: never half a file.
 
-    The file gets `mode`, or what the user's umask gives a new file (a teammate may read
-    an export); an OSError becomes one `OutputError` line naming the path and the fix."""
+    `content` is the text, or a function that writes it to the handle it is given.
+    `mode` (0o600 for a secret) is set before any byte is written; without it the file
+    gets what the user's umask gives a new file, so a teammate may read an export.
+    An OSError becomes one `OutputError` line naming the path and the fix.
+    """
     target = Path(target)
     if target.is_dir():
         raise OutputError(str(target), "is a folder", f"give a file name, e.g. {target / 'claims.json'}")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         remove_leftovers(target)
+        # The process id in the name tells a later write whether this one is still alive.
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp")
     except OSError as exc:
         raise _output_error(target, exc) from None
     try:
+        os.fchmod(fd, mode if mode is not None else 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             if callable(content):
                 content(handle)
@@ -39,7 +38,6 @@ def write_atomically(target: Path, content: str | Callable[[IO[str]], None], mod
                 handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, mode if mode is not None else 0o666 & ~_umask())
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -55,13 +53,13 @@ def remove_leftovers(target: Path) -> int:
     removed = 0
     for tmp in target.parent.glob(f".{target.name}.*.tmp"):
         pid = tmp.name[len(target.name) + 2:].split(".", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not pid_alive(int(pid)):
             tmp.unlink(missing_ok=True)
             removed += 1
     return removed
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -69,6 +67,12 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _output_error(target: Path, exc: OSError) -> OutputError:

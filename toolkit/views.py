@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from toolkit.errors import NotFoundError
+from toolkit.errors import AmbiguousNameError, NotFoundError
 from toolkit.models import ArchivalReference, Citation, Document, DocumentVersion, Footnote
 from toolkit.provenance import locate
 
@@ -41,7 +41,7 @@ def find_version(session: Session, name: str, version: int | None = None) -> Doc
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
-            raise NotFoundError(f"{name} matches {len(matches)} versions; give more digits")
+            raise AmbiguousNameError(f"{name} matches {len(matches)} versions; give more digits")
     raise NotFoundError(f"no stored document is called {name!r}; list them with `toolkit documents`")
 
 

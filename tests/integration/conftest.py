@@ -10,7 +10,7 @@ from typing import Any, Iterator
 import pytest
 import requests
 
-from toolkit.doccano.offsets import Utf16Offsets
+from toolkit.doccano.utf16 import Utf16Offsets
 from toolkit.doccano.server import ServerStatus, install_server, read_credentials, start_server, stop_server
 
 

@@ -16,7 +16,7 @@ from sqlmodel import Session, func, select
 from toolkit.doccano.client import Connection, DoccanoGateway
 from toolkit.doccano.pull import pull_annotations
 from toolkit.doccano.push import push_documents
-from toolkit.errors import AuthenticationError, NotFoundError, ServerTimeoutError, ServerUnreachableError
+from toolkit.errors import AuthenticationError, ProjectNotFoundError, ServerTimeoutError, ServerUnreachableError
 from toolkit.ingest import ingest_paths
 from toolkit.models import Claim, DoccanoProject, PushRecord
 from toolkit.store import make_engine
@@ -76,24 +76,21 @@ def test_wrong_password_names_the_user_not_the_password(doccano, engine):
 def test_project_missing_on_pull(doccano, engine, tmp_path):
     user, password = doccano.admin
     before = snapshot(engine)
-    with pytest.raises(NotFoundError, match="there is no project 'nowhere'.*toolkit push --project nowhere"):
+    with pytest.raises(ProjectNotFoundError, match="there is no project 'nowhere'.*toolkit push --project nowhere"):
         pull_annotations(engine, DoccanoGateway(Connection(doccano.url, user, password)), project="nowhere",
                          annotations_dir=tmp_path)
     assert snapshot(engine) == before
 
 
-def test_import_task_that_never_finishes(doccano, engine, monkeypatch):
+def test_import_task_that_never_finishes(doccano, engine):
     """As with a remote doccano whose celery worker is not running: the task never gets ready."""
     user, password = doccano.admin
-    gateway = DoccanoGateway(Connection(doccano.url, user, password, task_timeout=1))
-    real_get = DoccanoGateway._get
 
-    def never_ready(self, resource, doing, **kwargs):
-        if resource.startswith("tasks/status/"):
+    class NeverReady(DoccanoGateway):
+        def task_status(self, task_id, what):
             return {"ready": False, "result": None, "error": None}
-        return real_get(self, resource, doing, **kwargs)
 
-    monkeypatch.setattr(DoccanoGateway, "_get", never_ready)
+    gateway = NeverReady(Connection(doccano.url, user, password, task_timeout=1))
     before = snapshot(engine)
     started = time.monotonic()
     with pytest.raises(ServerTimeoutError, match=r"did not finish the (import|export) task within 1 s; is its celery worker running"):
@@ -124,3 +121,18 @@ def test_passwords_never_reach_the_store_or_the_raw_records(doccano, engine, tmp
     assert password.encode() not in stored
     log = Path(doccano.status.log_file).read_bytes()
     assert password.encode() not in log
+
+
+def test_the_embedded_server_keeps_no_import_files_or_export_zips(doccano, engine, tmp_path):
+    from toolkit.doccano.client import resolve_connection
+
+    def leftovers() -> set[Path]:
+        folders = (doccano.data_dir / "media", doccano.data_dir / "filepond-temp-uploads")
+        return {p for folder in folders if folder.exists() for p in folder.rglob("*")}
+
+    before = leftovers()
+    gateway = DoccanoGateway(resolve_connection(data_dir=doccano.data_dir))
+    assert push_documents(engine, gateway, project="leftovers", suggest=True, scratch=tmp_path / "scratch").imported
+    pull_annotations(engine, gateway, project="leftovers", annotations_dir=tmp_path)
+    assert leftovers() - before == set()
+    assert list((tmp_path / "scratch").iterdir()) == []

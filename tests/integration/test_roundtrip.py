@@ -16,7 +16,7 @@ from sqlmodel import Session, func, select
 
 from .conftest import WebAnnotator
 from toolkit.doccano.client import Connection, DoccanoGateway
-from toolkit.doccano.offsets import Utf16Offsets
+from toolkit.doccano.utf16 import Utf16Offsets
 from toolkit.doccano.pull import pull_annotations
 from toolkit.doccano.push import push_documents
 from toolkit.ingest import ingest_paths

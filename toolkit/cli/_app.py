@@ -17,6 +17,7 @@ from typing import Iterator, Optional
 import typer
 
 from toolkit import __version__
+from toolkit.doccano import DEFAULT_PROJECT
 from toolkit.errors import ToolkitError
 
 # -h works as --help everywhere; sub-apps pass the same settings.
@@ -45,7 +46,7 @@ UrlOption = typer.Option(None, "--url", envvar="TOOLKIT_DOCCANO_URL", show_envva
                               "TOOLKIT_DOCCANO_USERNAME / TOOLKIT_DOCCANO_PASSWORD, or a prompt.")
 
 
-ProjectOption = typer.Option("historians-toolkit", "--project", "-p", help="The doccano project's name.")
+ProjectOption = typer.Option(DEFAULT_PROJECT, "--project", "-p", help="The doccano project's name.")
 
 DataOption = typer.Option(None, "--data", envvar="TOOLKIT_DOCCANO_DATA", show_envvar=True,
                           show_default="a per-user data folder", help="The embedded server's data folder.")

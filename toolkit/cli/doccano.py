@@ -122,7 +122,7 @@ def annotators_add(
 
     Example: printf '%s' "$PASSWORD" | toolkit annotators add ada --password-stdin
     """
-    from toolkit.errors import NotFoundError
+    from toolkit.errors import ProjectNotFoundError
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -135,7 +135,7 @@ def annotators_add(
         gateway = connect(url, data)
         remote = gateway.find_project(project)
         if remote is None:
-            raise NotFoundError(f"there is no project {project!r} at {gateway.url}; create it with `toolkit push`")
+            raise ProjectNotFoundError(f"there is no project {project!r} at {gateway.url}; create it with `toolkit push`")
         existing = {v: k for k, v in gateway.usernames().items()}
         user_id = existing.get(name) or gateway.create_user(name, password)
         gateway.add_member(int(remote["id"]), user_id, "annotator")

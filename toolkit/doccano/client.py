@@ -6,7 +6,7 @@ and never answers would hang it forever), bounded waits for import and export
 tasks (the client polls for an hour), and one translation of every failure into
 a `ServerError` that names the cause and the fix and never carries a password.
 
-Push and pull take a gateway as an argument, so tests may hand them another.
+Push and pull take any `DoccanoServer` (gateway.py); this is the real one.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from typing import Any, Iterator
 import requests
 from requests.adapters import HTTPAdapter
 
+from toolkit.doccano.identity import server_identity, split_userinfo
 from toolkit.errors import (
     AuthenticationError,
     ConfigError,
@@ -48,6 +49,13 @@ class Connection:
     password: str
     timeout: float = DEFAULT_TIMEOUT
     task_timeout: float = DEFAULT_TASK_TIMEOUT
+    # The embedded server's data folder: the import files and export zips it keeps are removed once used.
+    server_data_dir: Path | None = None
+
+    def __post_init__(self) -> None:
+        # A URL never keeps a user name or password: not in messages, not in the store.
+        bare, _, _ = split_userinfo(self.url)
+        object.__setattr__(self, "url", bare)
 
     def __repr__(self) -> str:  # keep the password out of tracebacks and logs
         return f"Connection(url={self.url!r}, username={self.username!r}, password='***')"
@@ -61,16 +69,20 @@ def resolve_connection(url: str | None = None, username: str | None = None,
     task_timeout = float(os.environ.get("TOOLKIT_DOCCANO_TASK_TIMEOUT", DEFAULT_TASK_TIMEOUT))
     url = url or os.environ.get("TOOLKIT_DOCCANO_URL")
     if url:
-        username = username or os.environ.get("TOOLKIT_DOCCANO_USERNAME")
-        password = password if password is not None else os.environ.get("TOOLKIT_DOCCANO_PASSWORD")
+        # Credentials written into the URL (http://user:pw@host) count as given, and leave it.
+        url, url_user, url_password = split_userinfo(url)
+        username = username or os.environ.get("TOOLKIT_DOCCANO_USERNAME") or url_user
+        if password is None:
+            password = os.environ.get("TOOLKIT_DOCCANO_PASSWORD", url_password)
         if not username or password is None:
             raise ConfigError(f"no credentials for doccano at {url}; set TOOLKIT_DOCCANO_USERNAME "
                               "and TOOLKIT_DOCCANO_PASSWORD (or answer the prompt)")
-        return Connection(url.rstrip("/"), username, password, timeout, task_timeout)
-    from toolkit.doccano.server import read_credentials
+        return Connection(url, username, password, timeout, task_timeout)
+    from toolkit.doccano.server import read_credentials, server_paths
 
     server_url, user, secret = read_credentials(data_dir)
-    return Connection(server_url.rstrip("/"), user, secret, timeout, task_timeout)
+    return Connection(server_url.rstrip("/"), user, secret, timeout, task_timeout,
+                      server_data_dir=server_paths(data_dir).data_dir)
 
 
 class _TimeoutAdapter(HTTPAdapter):
@@ -93,7 +105,8 @@ class DoccanoGateway:
         from doccano_client import DoccanoClient
 
         self.connection = connection
-        self.url = connection.url
+        self.url = connection.url  # never holds a password: Connection strips it
+        self.server_id = server_identity(connection.url)
         self.client = DoccanoClient(connection.url)
         # doccano-client keeps its requests.Session here; it offers no other way to set timeouts.
         self._repo = self.client._base_repository
@@ -130,7 +143,9 @@ class DoccanoGateway:
                     "the embedded server's credentials file shown by `toolkit server status`)"
                 ) from None
             detail = _response_detail(exc.response)
-            raise ServerError(f"doccano at {url} answered HTTP {status} while trying to {doing}: {detail}") from None
+            raise ServerError(f"doccano at {url} answered HTTP {status} while trying to {doing}: {detail}; "
+                              "see the server's log (`toolkit server logs` for the embedded one) "
+                              "and try again") from None
 
     def _get(self, resource: str, doing: str, **kwargs: Any) -> Any:
         with self._translate(doing):
@@ -203,7 +218,8 @@ class DoccanoGateway:
     def add_member(self, project_id: int, user_id: int, role: str = "annotator") -> None:
         roles = {r["name"]: r["id"] for r in self._get("roles", "list roles")}
         if role not in roles:
-            raise ServerError(f"doccano at {self.url} has no role {role!r} (it has {', '.join(roles)})")
+            raise ServerError(f"doccano at {self.url} has no role {role!r} (it has {', '.join(roles)}); "
+                              "is it doccano 1.8.4? The toolkit needs that version")
         members = self._get(f"projects/{project_id}/members", "list members")
         if any(int(m["user"]) == user_id for m in members):
             return
@@ -222,20 +238,27 @@ class DoccanoGateway:
                   "column_data": "text", "column_label": "label"},
             timeout=self.connection.task_timeout,
         )["task_id"]
-        result = self._wait(task_id, "import")
+        try:
+            result = self._wait(task_id, "import")
+        finally:
+            self._forget_upload(upload_id)
         errors = (result or {}).get("error") or []
         if errors:
-            raise ServerError(f"doccano at {self.url} rejected part of the import: {json.dumps(errors[:3])[:400]}")
+            raise ServerError(f"doccano at {self.url} rejected part of the import: {json.dumps(errors[:3])[:400]}; "
+                              "push again to finish it, and report the error if it stays")
 
     def export_examples(self, project_id: int) -> list[dict[str, Any]]:
         """Every example with every span and relation (all users), via doccano's JSONL export."""
         task_id = self._post(f"projects/{project_id}/download", "start the export",
                              json={"format": "JSONL", "exportApproved": False},
                              timeout=self.connection.task_timeout)["task_id"]
-        self._wait(task_id, "export")
-        with self._translate("download the export"):
-            response = self._repo.get(f"projects/{project_id}/download", params={"taskId": task_id},
-                                      timeout=self.connection.task_timeout)
+        zip_path = self._wait(task_id, "export")
+        try:
+            with self._translate("download the export"):
+                response = self._repo.get(f"projects/{project_id}/download", params={"taskId": task_id},
+                                          timeout=self.connection.task_timeout)
+        finally:
+            self._forget_export(zip_path)
         with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
             names = archive.namelist()
             if "all.jsonl" not in names:
@@ -246,14 +269,38 @@ class DoccanoGateway:
             lines = archive.read("all.jsonl").decode("utf-8").splitlines()
         return [json.loads(line) for line in lines if line.strip()]
 
+    # -- the embedded server's media folder keeps nothing once it is used ------------------
+
+    def _forget_upload(self, upload_id: Any) -> None:
+        """Remove an import file the embedded server has consumed (doccano keeps every one)."""
+        if self.connection.server_data_dir is None or not isinstance(upload_id, str) or not upload_id.isalnum():
+            return
+        from toolkit.doccano.server import remove_upload_leftovers
+
+        remove_upload_leftovers(self.connection.server_data_dir, upload_id)
+
+    def _forget_export(self, zip_path: Any) -> None:
+        """Remove an export zip of the embedded server once downloaded (doccano keeps every one)."""
+        if self.connection.server_data_dir is None or not isinstance(zip_path, str):
+            return
+        from toolkit.doccano.server import remove_export_leftover
+
+        remove_export_leftover(self.connection.server_data_dir, Path(zip_path))
+
+    def task_status(self, task_id: str, what: str) -> dict[str, Any]:
+        """doccano's report on a celery task: {"ready", "result", "error"}."""
+        return self._get(f"tasks/status/{task_id}", f"check the {what} task")
+
     def _wait(self, task_id: str, what: str) -> Any:
         deadline = time.monotonic() + self.connection.task_timeout
         delay = 0.05
         while True:
-            status = self._get(f"tasks/status/{task_id}", f"check the {what} task")
+            status = self.task_status(task_id, what)
             if status.get("ready"):
                 if status.get("error"):
-                    raise ServerError(f"doccano at {self.url}: the {what} task failed: {str(status['error'])[:300]}")
+                    raise ServerError(f"doccano at {self.url}: the {what} task failed: {str(status['error'])[:300]}; "
+                                      "see the server's log (`toolkit server logs` for the embedded one) "
+                                      "and try again")
                 return status.get("result")
             if time.monotonic() > deadline:
                 raise ServerTimeoutError(
@@ -284,15 +331,47 @@ class DoccanoGateway:
             self._repo.delete(f"projects/{project_id}/examples", json={"ids": example_ids})
 
 
-def write_import_file(records: list[dict[str, Any]], folder: str | None = None) -> Path:
-    """A JSONL import file, ASCII only: doccano guesses the encoding of uploads (chardet)
-    and reads UTF-8 with curly quotes or emoji as mojibake."""
-    fd, name = tempfile.mkstemp(prefix="toolkit-push-", suffix=".jsonl", dir=folder)
+IMPORT_FILE_PREFIX = "toolkit-push-"
+
+
+def write_import_file(records: list[dict[str, Any]], folder: Path) -> Path:
+    """A JSONL import file in `folder`, ASCII only: doccano guesses the encoding of uploads
+    (chardet) and reads UTF-8 with curly quotes or emoji as mojibake. Its name carries
+    this process's id, so that `remove_stale_import_files` knows a killed run's leftovers."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f"{IMPORT_FILE_PREFIX}{os.getpid()}-", suffix=".jsonl", dir=folder)
     with os.fdopen(fd, "w", encoding="ascii") as out:
         for record in records:
             out.write(json.dumps(record, ensure_ascii=True))
             out.write("\n")
     return Path(name)
+
+
+def remove_stale_import_files(folder: Path) -> int:
+    """Remove the import files of pushes whose process is gone (killed halfway); returns how many."""
+    import psutil
+
+    removed = 0
+    for path in folder.glob(f"{IMPORT_FILE_PREFIX}*.jsonl") if folder.is_dir() else []:
+        pid = path.name[len(IMPORT_FILE_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and psutil.pid_exists(int(pid)):
+            continue  # another push, still running
+        if pid.isdigit() and int(pid) == os.getpid():
+            continue  # ours: removed by the push that wrote it
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
+def scratch_folder() -> Path:
+    """Where push writes its import files: ``tmp/`` in the toolkit's per-user data folder
+    ($TOOLKIT_SCRATCH overrides it)."""
+    given = os.environ.get("TOOLKIT_SCRATCH")
+    if given:
+        return Path(given).expanduser()
+    from toolkit.doccano.server import toolkit_data_root
+
+    return toolkit_data_root() / "tmp"
 
 
 def _short_reason(exc: Exception) -> str:

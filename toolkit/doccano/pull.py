@@ -8,6 +8,9 @@ their users and times. Every span is checked (inside the text, start before end,
 not splitting a character, in one region); a span that fails is reported and not
 stored. Everything is written in one transaction at the end, and the raw records
 of what changed go to a JSONL file under ``annotations/pulls/``.
+
+`plan_example` is the pure step (one `PulledExample` in, additions to a `PullPlan`
+out); `_write_plan` applies the plan to the store.
 """
 
 from __future__ import annotations
@@ -19,14 +22,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any, Callable
+from typing import IO, Any
 
 from sqlalchemy import delete, insert, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from toolkit.doccano.client import DoccanoGateway
-from toolkit.doccano.examples import (
+from toolkit.chunks import chunked
+from toolkit.doccano import DEFAULT_PROJECT, Progress
+from toolkit.doccano.example_layout import (
     CLAIM,
     EVIDENCE,
     STANCE,
@@ -34,9 +38,10 @@ from toolkit.doccano.examples import (
     exported_signature,
     span_signature,
 )
-from toolkit.doccano.payloads import Payload, load_payloads
-from toolkit.doccano.push import DEFAULT_PROJECT
-from toolkit.errors import NotFoundError
+from toolkit.doccano.gateway import DoccanoServer
+from toolkit.doccano.load import Payload, load_payloads
+from toolkit.doccano.push import find_local_project
+from toolkit.errors import ProjectNotFoundError
 from toolkit.models import (
     Claim,
     DoccanoExample,
@@ -50,8 +55,6 @@ from toolkit.models import (
 from toolkit.parsing.offsets import OffsetMap
 from toolkit.files import write_atomically
 from toolkit.store import transaction
-
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -86,7 +89,7 @@ class _Span:
 
 def pull_annotations(
     engine: Engine,
-    gateway: DoccanoGateway,
+    gateway: DoccanoServer,
     *,
     project: str = DEFAULT_PROJECT,
     annotations_dir: Path = Path("annotations"),
@@ -96,7 +99,7 @@ def pull_annotations(
     report = PullReport(gateway.url, project)
     remote = gateway.find_project(project)
     if remote is None:
-        raise NotFoundError(f"there is no project {project!r} at {gateway.url}; "
+        raise ProjectNotFoundError(f"there is no project {project!r} at {gateway.url}; "
                             f"push documents to it first (`toolkit push --project {project}`)")
     project_id = int(remote["id"])
     names = gateway.label_names(project_id)
@@ -105,13 +108,12 @@ def pull_annotations(
     report.examples = len(exported)
 
     with Session(engine) as session:
-        local = session.exec(select(DoccanoProject).where(
-            DoccanoProject.url == gateway.url, DoccanoProject.name == project)).first()
+        local = find_local_project(session, gateway.server_id, project)
         shas = sorted({e["sha256"] for e in exported if isinstance(e.get("sha256"), str)})
         known_shas: set[str] = set()
-        for k in range(0, len(shas), 500):
+        for chunk in chunked(shas):
             known_shas |= set(session.exec(select(DocumentVersion.sha256).where(
-                DocumentVersion.sha256.in_(shas[k : k + 500]))))  # type: ignore[attr-defined]
+                DocumentVersion.sha256.in_(chunk))))  # type: ignore[attr-defined]
         rows: dict[int, DoccanoExample] = {}
         if local is not None:
             rows = {r.remote_id: r for r in session.exec(
@@ -132,9 +134,9 @@ def pull_annotations(
 
         wanted = sorted({e["sha256"] for e, _, _ in pending})
         versions = []
-        for k in range(0, len(wanted), 500):
+        for chunk in chunked(wanted):
             versions += session.exec(select(DocumentVersion).where(
-                DocumentVersion.sha256.in_(wanted[k : k + 500]))).all()  # type: ignore[attr-defined]
+                DocumentVersion.sha256.in_(chunk))).all()  # type: ignore[attr-defined]
         payloads = {p.version.sha256: p for p in load_payloads(session, versions, suggest=True)}
         pulled: dict[int, list[Claim]] = defaultdict(list)
         guideline_pushes: list[GuidelinePush] = []
@@ -143,15 +145,16 @@ def pull_annotations(
             with_suggestions = set(session.exec(select(PushRecord.version_id).where(
                 PushRecord.project_id == local.id, PushRecord.suggested)))
             example_ids = [int(e["id"]) for e, _, _ in pending]
-            for k in range(0, len(example_ids), 500):
+            for chunk in chunked(example_ids):
                 for c in session.exec(select(Claim).where(
                         Claim.doccano_project_id == local.id, Claim.origin == "annotator",
-                        Claim.doccano_example_id.in_(example_ids[k : k + 500]))):  # type: ignore[union-attr]
+                        Claim.doccano_example_id.in_(chunk))):  # type: ignore[union-attr]
                     pulled[c.doccano_example_id or 0].append(c)
             guideline_pushes = list(session.exec(select(GuidelinePush).where(
                 GuidelinePush.project_id == local.id).order_by(GuidelinePush.pushed_at)))
 
-    plan = _Plan()
+    plan = PullPlan()
+    context = PullContext(gateway.server_id, project_id, guideline_pushes)
     raw: list[dict[str, Any]] = []
     for k, (example, exact, row) in enumerate(pending):
         if progress:
@@ -186,8 +189,9 @@ def pull_annotations(
         raw.append({"example": example_id, "document": payload.version.document_id,
                     "version": payload.version.version, "sha256": payload.version.sha256,
                     "fetched": fetched, "spans": spans_raw, "relations": relations_raw})
-        _plan_example(plan, report, where, gateway.url, project_id, example_id, payload, spans_raw, relations_raw,
-                      pulled.get(example_id, []), guideline_pushes, payload.version.id in with_suggestions)
+        plan_example(plan, report, context, PulledExample(
+            example_id, where, payload, spans_raw, relations_raw, pulled.get(example_id, []),
+            suggestions_sent=payload.version.id in with_suggestions))
         plan.examples.append((example_id, payload.version.id, exact, row))
 
     if not plan.examples and local is not None:
@@ -198,16 +202,21 @@ def pull_annotations(
     now = utcnow()
     with transaction(engine) as session:
         if local is None:
-            local = DoccanoProject(url=gateway.url, name=project, remote_id=project_id)
+            local = DoccanoProject(url=gateway.server_id, name=project, remote_id=project_id)
             session.add(local)
             session.flush()
+        elif local.url != gateway.server_id:  # an older store kept the URL as typed
+            session.execute(update(DoccanoProject).where(DoccanoProject.id == local.id)
+                            .values(url=gateway.server_id))
         _write_plan(session, plan, local.id, now, report)  # type: ignore[arg-type]
     report.annotators = sorted(plan.annotators)
     return report
 
 
 def pulled_claim_id(server: str, project_id: int, span_id: int) -> str:
-    """Stable id of a claim made in doccano: the same span of the same project on the same server."""
+    """Stable id of a claim made in doccano: the same span of the same project on the same server.
+
+    `server` is the server's identity (`server_identity`), never its URL as typed."""
     return "d-" + hashlib.sha256(f"{server}\n{project_id}\n{span_id}".encode()).hexdigest()[:20]
 
 
@@ -228,7 +237,29 @@ def _exact_signature(example: dict[str, Any]) -> str:
 
 
 @dataclass
-class _Plan:
+class PullContext:
+    """What every example of one pull shares."""
+
+    server_id: str  # the server's identity: claim ids depend on it
+    project_id: int
+    guideline_pushes: list[GuidelinePush] = field(default_factory=list)  # oldest first
+
+
+@dataclass
+class PulledExample:
+    """One example's annotations as the server gave them, with what the store knows of it."""
+
+    example_id: int
+    where: str  # how problems name it: "example 12 (doc v1)"
+    payload: Payload
+    spans: list[dict[str, Any]]  # label and user by name; offsets in UTF-16 units
+    relations: list[dict[str, Any]]  # type and user by name
+    before: list[Claim] = field(default_factory=list)  # its claims pulled earlier
+    suggestions_sent: bool = False  # pushed with its suggested claims
+
+
+@dataclass
+class PullPlan:
     """Everything the pull will write, gathered before one transaction."""
 
     upsert_claims: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -239,9 +270,11 @@ class _Plan:
     annotators: set[str] = field(default_factory=set)
 
 
-def _plan_example(plan: _Plan, report: PullReport, where: str, server: str, project_id: int, example_id: int,
-                  payload: Payload, spans_raw: list[dict[str, Any]], relations_raw: list[dict[str, Any]],
-                  before: list[Claim], guideline_pushes: list[GuidelinePush], suggestions_sent: bool) -> None:
+def plan_example(plan: PullPlan, report: PullReport, context: PullContext, pulled: PulledExample) -> None:
+    """Pure: check every span of one example and add what to store to `plan`; problems go to `report`."""
+    where, example_id, payload, before = pulled.where, pulled.example_id, pulled.payload, pulled.before
+    spans_raw, relations_raw, suggestions_sent = pulled.spans, pulled.relations, pulled.suggestions_sent
+    server, project_id, guideline_pushes = context.server_id, context.project_id, context.guideline_pushes
     layout, version = payload.layout, payload.version
     u = layout.utf16
     spans: dict[int, _Span] = {}
@@ -362,11 +395,11 @@ def _plan_example(plan: _Plan, report: PullReport, where: str, server: str, proj
             plan.retract.add(claim.id)
 
 
-def _write_plan(session: Session, plan: _Plan, local_id: int, now: datetime, report: PullReport) -> None:
+def _write_plan(session: Session, plan: PullPlan, local_id: int, now: datetime, report: PullReport) -> None:
     existing = set()
     ids = list(plan.upsert_claims)
-    for k in range(0, len(ids), 500):
-        existing |= set(session.exec(select(Claim.id).where(Claim.id.in_(ids[k : k + 500]))))  # type: ignore[attr-defined]
+    for chunk in chunked(ids):
+        existing |= set(session.exec(select(Claim.id).where(Claim.id.in_(chunk))))  # type: ignore[attr-defined]
     new = [dict(c, doccano_project_id=local_id) for cid, c in plan.upsert_claims.items() if cid not in existing]
     changed = [dict(c, doccano_project_id=local_id) for cid, c in plan.upsert_claims.items() if cid in existing]
     if new:

@@ -8,10 +8,9 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from toolkit.doccano.examples import ExampleLayout, PreRelation, PreSpan, build_layout, preannotations
+from toolkit.chunks import chunked
+from toolkit.doccano.example_layout import ExampleLayout, PreRelation, PreSpan, build_layout, preannotations
 from toolkit.models import Claim, DocumentVersion, EvidenceLink, Footnote
-
-CHUNK = 500
 
 
 @dataclass
@@ -31,10 +30,6 @@ class Payload:
         return {"document": v.document_id, "version": v.version, "sha256": v.sha256, "title": v.title}
 
 
-def _chunks(items: list[str]) -> list[list[str]]:
-    return [items[k : k + CHUNK] for k in range(0, len(items), CHUNK)]
-
-
 def load_payloads(session: Session, versions: list[DocumentVersion], suggest: bool) -> list[Payload]:
     """Payloads for `versions`, in order. Suggested claims are included as CLAIM spans if `suggest`.
 
@@ -46,7 +41,7 @@ def load_payloads(session: Session, versions: list[DocumentVersion], suggest: bo
     claims: dict[str, list[SuggestedRef]] = defaultdict(list)
     links: dict[str, list[str]] = defaultdict(list)  # claim id -> footnote ids
     claim_columns = [Claim.id, Claim.version_id, Claim.start, Claim.end, Claim.status, Claim.doccano_span_id]
-    for chunk in _chunks(ids):
+    for chunk in chunked(ids):
         for row in session.execute(
                 select(Footnote.version_id, Footnote.id, Footnote.seq, Footnote.label, Footnote.note_text,
                        Footnote.marker_start, Footnote.marker_end)

@@ -22,7 +22,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from toolkit.doccano.offsets import Utf16Offsets
+from toolkit.doccano.utf16 import Utf16Offsets
 
 NOTES_HEADING = "Notes"
 CLAIM, EVIDENCE = "CLAIM", "EVIDENCE"
