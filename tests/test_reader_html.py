@@ -113,3 +113,31 @@ def test_small_page_with_nav_script_style():
 def test_odd_pages_never_crash(page):
     doc = one(page)
     check_offsets(doc)
+
+
+def test_word_html_and_bare_links():
+    """Word's "Save as web page": no <sup>, targets named _ftn1, the note starts with its back link."""
+    page = ("<html><body><div class=WordSection1><p class=MsoNormal>A claim.<a style='mso-footnote-id:ftn1' "
+            "href=\"#_ftn1\" name=\"_ftnref1\"><span class=MsoFootnoteReference><![if !supportFootnotes]>[1]"
+            "<![endif]></span></a> More text.</p></div>\n<div style='mso-element:footnote-list'>"
+            "<div style='mso-element:footnote' id=ftn1><p class=MsoFootnoteText><a href=\"#_ftnref1\" "
+            "name=\"_ftn1\">[1]</a> Kennan, <i>Russia Leaves the War</i>, 12.</p></div></div></body></html>")
+    doc = one(page)
+    assert doc.layout.text == "A claim.¹ More text."
+    assert notes(doc) == ["Kennan, Russia Leaves the War, 12."]
+    note = doc.layout.footnotes[0].note
+    assert [note.text[a:b] for a, b in note.emphasis] == ["Russia Leaves the War"]
+    assert not doc.problems
+    check_offsets(doc)
+
+
+def test_cross_reference_to_a_heading_is_not_a_note():
+    page = ('<html><body><h2 id="History">History</h2><p>Fact.<sup id="cite_ref-1" class="reference">'
+            '<a href="#cite_note-1">[1]</a></sup> See section<sup><a href="#History">2</a></sup>.</p>'
+            '<ol class="references"><li id="cite_note-1"><span class="mw-cite-backlink"><b>'
+            '<a href="#cite_ref-1">^</a></b></span> <span class="reference-text">Smith, <i>Book</i>.</span>'
+            '</li></ol></body></html>')
+    doc = one(page)
+    assert doc.layout.text == "History\n\nFact.¹ See section2."
+    assert notes(doc) == ["Smith, Book."]
+    assert doc.layout.paragraphs[0].kind == "heading"

@@ -64,6 +64,9 @@ PAGE_TOKEN = re.compile(r"\[Page\s+(?P<label>[0-9]+[a-z]?|[ivxlcdmIVXLCDM]+)\]")
 NOTE_CLASS = re.compile(r"(?:^|[\s_-])(?:foot|end)?notes?(?:$|[\s_-])|footnote|endnote", re.I)
 MARKER_CLASS = re.compile(r"footnote-?ref|fn-?ref|noteref|note-?ref|footnote-?link|xref-?fn", re.I)
 BACK_CLASS = re.compile(r"footnote-?back|fn-?back|backlink|back-?ref|reversefootnote", re.I)
+NOTE_ID = re.compile(r"_?(?:fn|ftn|edn|en|note|footnote|endnote|cite_note|n)[-_:.]?[\w-]*\d", re.I)
+NOT_NOTES = {"html", "body", "main", "article", "section", "header", "nav", "h1", "h2", "h3", "h4", "h5", "h6",
+             "table", "form"}
 LABEL = re.compile(r"[\[(]?(?P<label>[0-9]{1,4}[a-z]?|[*†‡§¶]{1,3}|[ivxlc]{1,6}|[a-z])[\])]?")
 
 
@@ -99,6 +102,15 @@ class _TreeBuilder(HTMLParser):
         while len(self.stack) > index:
             node = self.stack.pop()
             node.end = end
+
+    def parse_marked_section(self, i: int, report: int = 1) -> int:
+        """Word's conditional comments (`<![if !supportFootnotes]>`): skipped, their content read."""
+        rawdata = self.rawdata
+        if not rawdata.startswith("<![CDATA[", i):
+            j = rawdata.find("]>", i + 3)
+            if j >= 0:
+                return j + 2
+        return super().parse_marked_section(i, report)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         start = self._at()
@@ -203,7 +215,8 @@ def _is_marker(node: Node) -> bool:
     up = node.parent
     in_sup = up is not None and up.tag == "sup"
     has_sup = any(c.tag == "sup" for c in node.children)
-    return in_sup or has_sup
+    # Word's and many journals' links: no <sup>, but a target named like a note
+    return in_sup or has_sup or bool(NOTE_ID.fullmatch(href[1:]))
 
 
 def _is_back(node: Node) -> bool:
@@ -353,9 +366,9 @@ class Walker:
             return
         if _is_notes_container(node) and not self.note_mode and self.r.is_list_of_notes(node):
             return
-        if self.note_mode and _is_back(node):
+        if self.note_mode and self.r.is_back(node):
             return
-        if _is_marker(node):
+        if self.r.is_marker(node):
             if not self.note_mode:
                 self.r.marker(self, node)
                 return
@@ -444,15 +457,39 @@ class HtmlReader:
                 yield c
                 yield from self._iter(c)
 
+    def is_marker(self, node: Node) -> bool:
+        """A footnote link whose target (if the page has it) can be a note."""
+        if not _is_marker(node):
+            return False
+        target = self.ids.get(node.attrs["href"][1:])
+        if target is None:
+            return True
+        if target.tag == "a" and target.start < node.start and target.attrs.get("href", "")[1:] in (
+                node.attrs.get("id"), node.attrs.get("name")):
+            return False  # the note's link back to its marker (Word: [1] at the note's start)
+        target = self._note_node(target)
+        return target.tag not in NOT_NOTES and not self._contains(target, node)
+
+    def is_back(self, node: Node) -> bool:
+        """A note's link back to its marker (not note text)."""
+        if _is_back(node):
+            return True
+        href = node.attrs.get("href", "")
+        return node.tag == "a" and href.startswith("#") and href[1:] in self.marker_ids
+
     def _find_notes(self) -> None:
         """Targets of markers, and the items of note lists."""
         self.listed: list[Node] = []  # note items of note lists, in order
+        self.marker_ids: set[str] = set()
         for node in self._iter(self.root):
             if node.tag in SKIP:
                 continue
-            if _is_marker(node):
+            if self.is_marker(node):
+                for n in (node, node.parent, *node.children):
+                    if n is not None and n.tag:
+                        self.marker_ids.update(v for k, v in n.attrs.items() if k in ("id", "name") and v)
                 target = self.ids.get(node.attrs["href"][1:])
-                if target is not None and not self._contains(target, node):
+                if target is not None:
                     self.note_nodes.add(self._note_node(target))
         for node in self._iter(self.root):
             if _is_notes_container(node) and self.is_list_of_notes(node):
@@ -462,10 +499,18 @@ class HtmlReader:
 
     def _note_node(self, target: Node) -> Node:
         """An anchor `<a id="fn1"></a>` at the start of a note stands for its paragraph or item."""
-        if target.tag == "a" and target.length == 0 and target.parent is not None and target.parent.tag in (
-                "p", "li", "div", "dd"):
-            return target.parent
-        return target
+        node = target
+        if node.tag in ("a", "span", "sup"):
+            while node.parent is not None and node.tag not in ("p", "li", "div", "dd", "aside", "td") \
+                    and node.parent.tag not in NOT_NOTES:
+                node = node.parent
+            if node.tag not in ("p", "li", "div", "dd", "aside", "td"):
+                return target
+        # Word: <div id="ftn1"><p><a name="_ftn1">[1]</a> text</p></div>
+        if node.tag == "p" and node.parent is not None and node.parent.tag == "div" and re.fullmatch(
+                r"_?(?:ftn|edn)\d+", node.parent.attrs.get("id", "")):
+            return node.parent
+        return node
 
     @staticmethod
     def _contains(outer: Node, inner: Node) -> bool:
