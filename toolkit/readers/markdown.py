@@ -50,6 +50,7 @@ BULLET = re.compile(r" {0,3}(?:[*+-]|\d{1,9}[.)]|#\.|\(?[a-zA-Z][.)]\)?(?=[ \t]{
 QUOTE = re.compile(r" {0,3}>[ \t]?")
 TAG_LINE = re.compile(r"\s*(?:</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>|<!--.*?-->|\{%.*?%\}|\{\{[<%].*?[%>]\}\})\s*$")
 BLANK = re.compile(r"[ \t]*$")
+TABLE_RULE = re.compile(r" {0,3}\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)+\|?[ \t]*$")
 
 ESCAPABLE = set("\\`*_{}[]()#+-.!|>~<$&\"'^:;,/=?@%")
 PAGE_TOKEN = re.compile(r"\\?\[Page\s+(?P<label>[0-9]+[a-z]?|[ivxlcdmIVXLCDM]+)\\?\]")
@@ -209,6 +210,11 @@ def parse_blocks(source: str, start: int, line_base: int) -> tuple[list[Block], 
             cur = None
             i += 1
             continue
+        if TABLE_RULE.match(content) and "|" in content:  # a pipe table's rule: its rows are text
+            if cur is not None:
+                cur.kind = "table"
+            i += 1
+            continue
         if TAG_LINE.match(content):
             cur = None
             i += 1
@@ -357,7 +363,8 @@ def _match_bracket(text: str, i: int, open_: str = "[", close: str = "]") -> int
     return -1
 
 
-def tokenize(vt: Virtual, v0: int, v1: int, refs: set[str], in_note: bool = False) -> list[Item]:
+def tokenize(vt: Virtual, v0: int, v1: int, refs: set[str], in_note: bool = False,
+             table: bool = False) -> list[Item]:
     """Inline items of vt.text[v0:v1]."""
     t = vt.text
     items: list[Item] = []
@@ -410,7 +417,8 @@ def tokenize(vt: Virtual, v0: int, v1: int, refs: set[str], in_note: bool = Fals
         elif ch == "[":
             if (m := PAGE_TOKEN.match(t, i, v1)) is not None:
                 nxt, end = _page_item(t, i, m, v0, v1)
-            elif not in_note and (m := FOOTREF.match(t, i, v1)) is not None and not t.startswith(":", m.end()):
+            elif not in_note and (m := FOOTREF.match(t, i, v1)) is not None and not (
+                    t.startswith(":", m.end()) and (i == v0 or t[i - 1] == "\n")):
                 nxt = [Item("marker", i, m.end(), text=m.group("label"))]
                 end = m.end()
             else:
@@ -443,6 +451,9 @@ def tokenize(vt: Virtual, v0: int, v1: int, refs: set[str], in_note: bool = Fals
                     kind = "space"
                 nxt = [Item(kind, i, m.end())]
                 end = m.end()
+        elif ch == "|" and (table or t[v0:i].rsplit("\n", 1)[-1].strip() == ""):
+            nxt = [Item("space", i, i + 1)]  # a table's cell rule, a line block's bar
+            end = i + 1
         elif ch == "{":
             if (m := LIQUID.match(t, i, v1)) is not None:
                 nxt = [Item("drop", i, m.end())]
@@ -565,6 +576,9 @@ class Emitter:
         self.last = ""
 
     def copy(self, s: int, e: int) -> None:
+        if not self.last or self.last.isspace():  # no space at a paragraph start, none doubled
+            while s < e and self.b.source[s] in " \t":
+                s += 1
         if e > s:
             self.b.copy(s, e)
             self.last = self.b.source[e - 1]
@@ -628,13 +642,29 @@ class Emitter:
             # "drop": nothing
 
     def rstrip(self) -> None:
-        """Drop a trailing inserted space."""
+        """Drop trailing spaces (inserted, or copied from the file)."""
         b = self.b
-        if b.parts and b.parts[-1] == " " and b.segments and not b.segments[-1][4]:
-            b.parts.pop()
-            b.segments.pop()
-            b.length -= 1
-            self.last = b.parts[-1][-1] if b.parts else ""
+        while b.parts and b.segments and b.parts[-1][-1:] in (" ", "\t"):
+            n0, n1, s0, s1, verbatim = b.segments[-1]
+            part = b.parts[-1]
+            if not verbatim:
+                if part.strip():
+                    break
+                b.parts.pop()
+                b.segments.pop()
+                b.length = n0
+            else:  # copied runs merge into one segment, so cut chars, not parts
+                cut = len(part) - len(part.rstrip(" \t"))
+                if cut == len(part):
+                    b.parts.pop()
+                else:
+                    b.parts[-1] = part[:-cut]
+                if n1 - n0 == cut:
+                    b.segments.pop()
+                else:
+                    b.segments[-1] = (n0, n1 - cut, s0, s1 - cut, 1)
+                b.length -= cut
+        self.last = b.parts[-1][-1] if b.parts and b.parts[-1] else ""
 
 
 # ---------------------------------------------------------------- the document
@@ -706,7 +736,7 @@ class MarkdownReader:
             if block.kind == "code":
                 items = [Item("code", 0, len(vt.text))]
             else:
-                items = tokenize(vt, 0, len(vt.text), self.link_refs)
+                items = tokenize(vt, 0, len(vt.text), self.link_refs, table=block.kind == "table")
             s0, s1 = block.pieces[0][0], block.pieces[-1][1]
             if prev_end is not None and builder.length:
                 out.rstrip()
