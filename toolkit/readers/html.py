@@ -625,8 +625,6 @@ class HtmlReader:
                 key = (n.attrs.get("name") or n.attrs.get("property") or "").lower()
                 if key:
                     metas.setdefault(key, n.attrs["content"].strip())
-                    if key in ("citation_author", "dc.creator", "author"):
-                        metas.setdefault("_authors", "")
         title_node = None
         for n in self._iter(self.root):
             if n.tag == "h1" and "title" in n.cls().split():

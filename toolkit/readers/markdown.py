@@ -368,7 +368,6 @@ def tokenize(vt: Virtual, v0: int, v1: int, refs: set[str], in_note: bool = Fals
     """Inline items of vt.text[v0:v1]."""
     t = vt.text
     items: list[Item] = []
-    pos = v0
     text_start = v0
 
     def flush(upto: int) -> None:
@@ -492,7 +491,6 @@ def tokenize(vt: Virtual, v0: int, v1: int, refs: set[str], in_note: bool = Fals
         i = end
         text_start = end
     flush(v1)
-    del pos
     _pair_delimiters(items)
     return items
 
@@ -703,9 +701,7 @@ class MarkdownReader:
             ne.emit(vt, tokenize(vt, a, b, self.link_refs, in_note=True))
             ne.rstrip()
             text, offsets = nb.build()
-            lead = len(text) - len(text.lstrip())
-            ref.inline_note = Note(str(seq), s, e, text, offsets, _shift(ne.emphasis, 0))
-            del lead
+            ref.inline_note = Note(str(seq), s, e, text, offsets, sorted(ne.emphasis))
         self.refs.append(ref)
 
     def read(self) -> ReadDocument:
@@ -815,10 +811,6 @@ class MarkdownReader:
         return Note(d.label, d.start, d.end, text, offsets, sorted(ne.emphasis))
 
 
-def _shift(spans: list[tuple[int, int]], by: int) -> list[tuple[int, int]]:
-    return sorted((a + by, b + by) for a, b in spans)
-
-
 def _page_of(pages: list[PageStart], offset: int) -> str | None:
     label = None
     for page in pages:
@@ -882,13 +874,11 @@ def front_matter(source: str, start: int, end: int) -> tuple[dict[str, object], 
                         nm = re.match(r"[ \t]*name[ \t]*:[ \t]*", source[a:b])
                         value_pieces.append([_scalar(source, a + nm.end(), b)])
         elif source[vs] == "[" and source[ve - 1] == "]":
-            pos = vs + 1
             for part in re.finditer(r"[^,\[\]]+", source[vs + 1:ve - 1]):
                 a, b = vs + 1 + part.start(), vs + 1 + part.end()
                 while a < b and source[a] == " ":
                     a += 1
                 value_pieces.append([_scalar(source, a, b)])
-            del pos
         elif source[vs] in "'\"":
             q = source[vs]
             # a quoted scalar may run over several lines
