@@ -81,6 +81,9 @@ class Node:
     text: str = ""  # text nodes: the decoded text
     verbatim: bool = True  # text nodes: text == file[start:end]
     length: int = 0  # the string value's length
+    xpath: str | None = None
+    index: int = 0  # among siblings of the same name, from 1
+    counts: dict[str, int] | None = None
 
     def cls(self) -> str:
         return self.attrs.get("class", "") or ""
@@ -186,12 +189,21 @@ def _lengths(node: Node) -> int:
 
 
 def _xpath(node: Node) -> str:
-    parts = []
-    while node.parent is not None:
-        same = [c for c in node.parent.children if c.tag == node.tag]
-        parts.append(node.tag if len(same) == 1 else f"{node.tag}[{same.index(node) + 1}]")
-        node = node.parent
-    return "/" + "/".join(reversed(parts))
+    """`/html/body/p[3]`: the position among siblings of the same name, when there are several."""
+    if node.xpath is None:
+        parent = node.parent
+        if parent is None:
+            node.xpath = ""
+        else:
+            if parent.counts is None:
+                parent.counts = {}
+                for c in parent.children:
+                    if c.tag:
+                        parent.counts[c.tag] = parent.counts.get(c.tag, 0) + 1
+                        c.index = parent.counts[c.tag]
+            step = node.tag if parent.counts.get(node.tag, 0) == 1 else f"{node.tag}[{node.index}]"
+            node.xpath = _xpath(parent) + "/" + step
+    return node.xpath
 
 
 def _text_of(node: Node) -> str:
@@ -341,7 +353,7 @@ class Walker:
 
     def _anchor(self, node: Node, offset: int, start: int) -> None:
         if node.parent is not None:
-            self.r.anchors.append(Anchor(node.start, node.end, {"xpath": _xpath(node.parent), "offset": offset}))
+            self.r.anchors.append(Anchor(node.start, node.end, {"xpath": _xpath(node.parent) or "/", "offset": offset}))
 
     def space(self, s: int, e: int) -> None:
         if self.last and self.last != " " and not self.absorb:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
 import unicodedata
 from dataclasses import dataclass, field, replace
 
@@ -277,14 +278,20 @@ class Virtual:
             self.runs.append((v, v + e - s, s))
             v += e - s
         self.text = "".join(parts)
+        self._starts = [r[0] for r in self.runs]
+
+    def _run(self, v: int) -> tuple[int, int, int] | None:
+        k = bisect_right(self._starts, v) - 1
+        if k >= 0 and self.runs[k][0] <= v < self.runs[k][1]:
+            return self.runs[k]
+        return None
 
     def src(self, v: int) -> int:
         """File offset of virtual offset `v` (start side)."""
         if v in self.joins:
             return self.joins[v][0]
-        for v0, v1, s0 in self.runs:
-            if v0 <= v < v1:
-                return s0 + v - v0
+        if (run := self._run(v)) is not None:
+            return run[2] + v - run[0]
         if self.runs:
             v0, v1, s0 = self.runs[-1]
             if v >= v1:
@@ -298,13 +305,17 @@ class Virtual:
         w = v - 1
         if w in self.joins:
             return self.joins[w][1]
-        for v0, v1, s0 in self.runs:
-            if v0 <= w < v1:
-                return s0 + w - v0 + 1
+        if (run := self._run(w)) is not None:
+            return run[2] + w - run[0] + 1
         return self.src(v)
 
     def copy(self, out: "Emitter", v0: int, v1: int) -> None:
-        for r0, r1, s0 in self.runs:
+        k = max(0, bisect_right(self._starts, v0) - 1)
+        while k < len(self.runs):
+            r0, r1, s0 = self.runs[k]
+            k += 1
+            if r0 >= v1:
+                break
             a, b = max(v0, r0), min(v1, r1)
             if a < b:
                 out.copy(s0 + a - r0, s0 + b - r0)
@@ -684,7 +695,9 @@ class MarkdownReader:
         self.link_refs: set[str] = set()
 
     def line_of(self, offset: int) -> int:
-        return self.source.count("\n", 0, offset) + 1
+        if not hasattr(self, "_line_starts"):
+            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.source)]
+        return bisect_right(self._line_starts, offset)
 
     def marker(self, out: Emitter, vt: Virtual, it: Item, label: str | None) -> None:
         seq = len(self.refs) + 1
