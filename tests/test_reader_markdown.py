@@ -178,3 +178,9 @@ def test_crlf_lines():
     doc = one("---\r\ntitle: T\r\n---\r\n\r\nA line\r\nand more.[^1]\r\n\r\n[^1]: Note\r\nmore.\r\n")
     assert doc.layout.text == "T\n\nA line and more.¹"
     assert notes(doc) == ["Note more."]
+
+
+def test_heading_attributes_and_hard_breaks():
+    doc = one("## Sources {#sources .unnumbered}\n\nA line\\\nbroken.[^1]\n\n[^1]: N.\n")
+    assert doc.layout.text == "Sources\n\nA line broken.¹"
+    assert doc.layout.paragraphs[0].kind == "heading"

@@ -45,6 +45,7 @@ NOTE_DEF = re.compile(r" {0,3}\[\^(?P<label>[^\]\s]+)\]:[ \t]*")
 REF_DEF = re.compile(r" {0,3}\[(?!\^)[^\]]+\]:[ \t]*\S+[ \t]*(?:[\"'(].*)?$")
 ATX = re.compile(r" {0,3}(?P<hashes>#{1,6})(?:[ \t]+|$)")
 ATX_CLOSE = re.compile(r"[ \t]+#+[ \t]*$|^#+[ \t]*$")
+HEADING_ATTRS = re.compile(r"[ \t]*\{[#.][^{}]*\}[ \t]*$")
 SETEXT = re.compile(r" {0,3}(?:=+|-+)[ \t]*$")
 RULE = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 BULLET = re.compile(r" {0,3}(?:[*+-]|\d{1,9}[.)]|#\.|\(?[a-zA-Z][.)]\)?(?=[ \t]{2}|\t))(?:[ \t]+|$)")
@@ -233,6 +234,8 @@ def parse_blocks(source: str, start: int, line_base: int) -> tuple[list[Block], 
             hs = cs + m.end()
             he = e
             if (c := ATX_CLOSE.search(source, hs, e)) is not None and c.start() >= hs:
+                he = c.start()
+            if (c := HEADING_ATTRS.search(source, hs, he)) is not None:  # `## Title {#id .class}`
                 he = c.start()
             blocks.append(Block("heading", [(hs, he)] if he > hs else []))
             cur = None
