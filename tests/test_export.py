@@ -7,12 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
-
-from toolkit.errors import OutputError
 from sqlmodel import Session
 from typer.testing import CliRunner
 
 from toolkit.cli import app
+from toolkit.errors import OutputError
 from toolkit.export import Filters, ValidationError, as_webanno, build_dataset, validate_file, write_export
 from toolkit.ingest import ingest_paths
 from toolkit.parsing.offsets import OffsetMap
@@ -153,3 +152,18 @@ def test_export_to_stdout_and_filters(engine, seeds, tmp_path):
     # documents are named as arguments, as in every other command
     result = CliRunner().invoke(app, ["export", "karakhan-abstract", "--include-suggested", "-o", "-", "--db", db])
     assert {c["document"] for c in json.loads(result.stdout)["claims"]} == {"karakhan-abstract"}
+
+
+def test_every_bundled_sample_exports_valid(engine, tmp_path):
+    """The samples cover every format the demo shows (text, Markdown, DOCX, PDF...): each exports valid."""
+    from conftest import SAMPLES
+
+    report = ingest_paths(engine, [SAMPLES])
+    assert report.ok, [r.error for r in report.results]
+    with Session(engine) as session:
+        dataset = build_dataset(session, Filters(include_suggested=True))
+    formats = {d["format"] for d in dataset["documents"]}
+    assert {"text", "docx"} <= formats
+    for fmt in ("json", "jsonl", "webanno"):
+        result = write_export(dataset, tmp_path / f"claims.{fmt}", fmt)
+        assert validate_file(Path(result.path)) == (fmt, [])

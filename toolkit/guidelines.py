@@ -16,12 +16,12 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from toolkit.errors import ConfigError
 
 FRONT_MATTER = re.compile(r"\A---\s*\n(?P<body>.*?)\n---\s*\n", re.S)
-DEFAULT_NAME = Path("guidelines") / "claims.md"
 
 
 @dataclass(frozen=True)
@@ -34,14 +34,11 @@ class Guidelines:
 
 
 def default_guidelines_path() -> Path:
-    """$TOOLKIT_GUIDELINES, else ./guidelines/claims.md, else the one beside the package."""
+    """$TOOLKIT_GUIDELINES, else the guidelines shipped inside the package."""
     env = os.environ.get("TOOLKIT_GUIDELINES")
     if env:
         return Path(env)
-    here = Path.cwd() / DEFAULT_NAME
-    if here.exists():
-        return here
-    return Path(__file__).resolve().parents[1] / DEFAULT_NAME
+    return Path(str(resources.files("toolkit.data").joinpath("guidelines", "claims.md")))
 
 
 def load_guidelines(path: Path | None = None) -> Guidelines:
