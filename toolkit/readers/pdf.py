@@ -1,0 +1,488 @@
+"""PDF with a text layer, born digital or OCR'd: superscript markers, page-foot notes.
+
+PDFium gives every character with its box and font size. Characters are grouped
+into lines by position; each page's lines are then sorted into running head,
+page number, body and notes (below the footnote rule, or for OCR'd pages without
+one, below the widest gap near the page foot). A marker is a small raised digit
+in a body line; a note starts with one at its line's start and runs on, across
+the page turn if need be. OCR turns markers into ’ ” ° ® * or plain digits: on
+such pages the markers are guessed from the glyphs glued after words, as many as
+the page has new notes, and the footnotes flagged repaired.
+
+`source` is the text read: each page's lines joined by "\\n", pages by "\\n\\f\\n";
+one anchor per line gives its page and box in PDF points.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from statistics import median
+
+from toolkit.parsing.footnotes import MARKER_REPAIRED, MarkerRef, NoteRef, link_footnotes
+from toolkit.parsing.layout import (
+    SUPERSCRIPT,
+    Footnote,
+    Layout,
+    Marker,
+    Note,
+    PageStart,
+    Paragraph,
+    Repair,
+)
+from toolkit.parsing.offsets import TextBuilder
+from toolkit.readers.base import Anchor, ReadDocument, ReaderError
+from toolkit.terms import Format
+
+LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
+PAGE_TOKEN = re.compile(r"\[Page\s+(?:[0-9]+[a-z]?|[ivxlcdmIVXLCDM]+)\] ?")
+PAGE_NUMBER = re.compile(r"[0-9]{1,4}|[ivxlcdm]{1,6}", re.I)
+TERMINAL = re.compile(r"[.!?:][\"'”’)\]]*$|[”’\"]$")
+WORD = re.compile(r"[^\W\d_]+")
+COMPOUND = re.compile(r"([^\W\d_]+)-([^\W\d_]+)")
+# What tesseract makes of a superscript number glued to the word before it.
+OCR_MARK = re.compile(r"(?<=\S)([’‘”\"'*®°?™©!]{1,2}|[0-9]{1,2})(?=\s|$)")
+OCR_LABEL = re.compile(r"(?:[0-9]{1,3}|[’‘”\"'*®°?™©!]{1,2})(?= \S)")
+MARK_CHARS = set("0123456789*†‡")
+
+
+@dataclass
+class Line:
+    """One printed line: its glyphs and where it sits."""
+
+    page: int  # 1-based
+    text: str
+    sizes: list[float]  # per character of `text`
+    raised: list[bool]  # per character: a small raised glyph (superscript)
+    bbox: tuple[float, float, float, float]
+    baseline: float
+    size: float  # the body size of the line
+    start: int = 0  # in source
+    kind: str = "body"  # "body", "title", "head", "folio", "note"
+    # Marker spans of `text` with the number each stands for (a note's own label first).
+    marks: list[tuple[int, int, str]] = field(default_factory=list)
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+@dataclass
+class NoteLines:
+    label: str
+    lines: list[Line]
+
+
+def read(data: bytes, name: str = "") -> list[ReadDocument]:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise ReaderError("is encrypted (it needs a password)",
+                              "remove the password, e.g. qpdf --decrypt --password=... in.pdf out.pdf") from None
+        raise ReaderError(f"is not a readable PDF ({exc})",
+                          "repair or re-save it, e.g. qpdf in.pdf out.pdf") from None
+    try:
+        pages, rules, labels = _extract(pdf)
+    finally:
+        pdf.close()
+    if not any(line.text.strip() for lines in pages for line in lines):
+        raise ReaderError("has no text layer", "OCR it first, e.g. ocrmypdf in.pdf out.pdf")
+    return [_document(pages, rules, labels)]
+
+
+def _extract(pdf) -> tuple[list[list[Line]], list[float | None], list[str]]:
+    """Lines of every page, the height of each page's footnote rule, the page labels."""
+    import pypdfium2.raw as raw
+
+    pages, rules, labels = [], [], []
+    for i in range(len(pdf)):
+        page = pdf[i]
+        textpage = page.get_textpage()
+        pages.append(_lines(raw, textpage, i + 1))
+        rules.append(_rule(raw, page))
+        labels.append(pdf.get_page_label(i) or str(i + 1))
+        textpage.close()
+        page.close()
+    return pages, rules, labels
+
+
+def _rule(raw, page) -> float | None:
+    """The height of the short horizontal rule LibreOffice and Word draw above the notes."""
+    best = None
+    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=1):
+        x0, y0, x1, y1 = obj.get_bounds()
+        if y1 - y0 < 3 and 30 < x1 - x0 < 300 and (best is None or y0 > best):
+            best = y0
+    return best
+
+
+def _lines(raw, textpage, page_no: int) -> list[Line]:
+    """Characters grouped into lines: a new line when the pen moves back left or jumps down."""
+    tp = textpage.raw
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    lines: list[Line] = []
+    glyphs: list[tuple[str, float, float, float, float, float, float]] = []
+    for i in range(raw.FPDFText_CountChars(tp)):
+        code = raw.FPDFText_GetUnicode(tp, i)
+        if code in (10, 13) or (code < 32 and code != 2) or code == 0xFFFE:
+            continue
+        ch = "-" if code == 2 else chr(code)
+        if raw.FPDFText_IsGenerated(tp, i) == 1:
+            if ch == " " and glyphs:
+                glyphs.append((" ",) + glyphs[-1][1:])
+            continue
+        raw.FPDFText_GetCharBox(tp, i, left, right, bottom, top)
+        raw.FPDFText_GetCharOrigin(tp, i, ox, oy)
+        glyph = (ch, raw.FPDFText_GetFontSize(tp, i), left.value, bottom.value, right.value, top.value, oy.value)
+        if glyphs and ch != " ":
+            prev = next((g for g in reversed(glyphs) if g[0] != " "), glyphs[-1])
+            back = glyph[2] < prev[2] - 1 and abs(glyph[6] - prev[6]) > 2
+            if back or abs(glyph[6] - prev[6]) > 0.75 * max(glyph[1], prev[1]):
+                lines.append(_line(glyphs, page_no))
+                glyphs = []
+        if ch != " " or glyphs:
+            glyphs.append(glyph)
+    if glyphs:
+        lines.append(_line(glyphs, page_no))
+    return [line for line in lines if line.text]
+
+
+def _line(glyphs: list, page_no: int) -> Line:
+    while glyphs and glyphs[-1][0].isspace():
+        glyphs.pop()
+    inked = [g for g in glyphs if not g[0].isspace()] or glyphs
+    size = Counter(round(g[1], 1) for g in inked).most_common(1)[0][0]
+    baseline = median(g[6] for g in inked if round(g[1], 1) == size)
+    raised = [g[1] < 0.85 * size and g[6] > baseline + 0.15 * size and not g[0].isspace() for g in glyphs]
+    bbox = (min(g[2] for g in inked), min(g[3] for g in inked), max(g[4] for g in inked), max(g[5] for g in inked))
+    return Line(page_no, "".join(g[0] for g in glyphs), [g[1] for g in glyphs], raised, bbox, baseline, size)
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _loose(text: str) -> str:
+    return re.sub(r"[\W\d_]+", "", text).lower()
+
+
+def _document(pages: list[list[Line]], rules: list[float | None], labels: list[str]) -> ReadDocument:
+    source_parts, anchors, pos = [], [], 0
+    for k, lines in enumerate(pages):
+        if k:
+            source_parts.append("\n\f\n")
+            pos += 3
+        for j, line in enumerate(lines):
+            if j:
+                source_parts.append("\n")
+                pos += 1
+            line.start = pos
+            source_parts.append(line.text)
+            pos += len(line.text)
+            anchors.append(Anchor(line.start, line.end, {"page": line.page, "bbox": [round(v, 2) for v in line.bbox]}))
+    source = "".join(source_parts)
+
+    body_size = Counter(round(ln.size) for lines in pages for ln in lines for _ in ln.text).most_common(1)[0][0]
+    spacing = _line_spacing(pages, body_size)
+    title_lines = _classify(pages, rules, body_size, spacing)
+    notes = _notes(pages)
+    repairs: list[Repair] = []
+    guessed = _find_markers(pages, notes, repairs)
+    return _build(source, pages, labels, notes, guessed, repairs, anchors, title_lines, spacing)
+
+
+def _line_spacing(pages: list[list[Line]], body_size: float) -> float:
+    gaps = [a.baseline - b.baseline for lines in pages for a, b in zip(lines, lines[1:])
+            if 0.9 * body_size < a.baseline - b.baseline < 2 * body_size]
+    return median(gaps) if gaps else 1.2 * body_size
+
+
+def _classify(pages: list[list[Line]], rules: list[float | None], body_size: float, spacing: float) -> list[Line]:
+    """Mark running heads, page numbers, the title and note lines; return the title's lines."""
+    title_lines: list[Line] = []
+    for line in pages[0] if pages else []:
+        if line.size < 1.2 * body_size:
+            break
+        line.kind = "title"
+        title_lines.append(line)
+    title = _loose(" ".join(ln.text for ln in title_lines))
+    for k, lines in enumerate(pages):
+        if not lines:
+            continue
+        low = min(lines, key=lambda ln: ln.baseline)
+        if PAGE_NUMBER.fullmatch(low.text.strip()) and low is lines[-1] and len(lines) > 1:
+            low.kind = "folio"
+        if k and title:
+            head = lines[0]
+            ratio = SequenceMatcher(None, _loose(head.text), title, autojunk=False).ratio()
+            if ratio >= 0.8 or (head.size < 0.85 * body_size and len(lines) > 1
+                                and head.baseline - lines[1].baseline > 2 * spacing):
+                head.kind = "head"
+        rule = rules[k]
+        rest = [ln for ln in lines if ln.kind == "body"]
+        if rule is not None:
+            for line in rest:
+                if line.bbox[3] < rule + 1:
+                    line.kind = "note"
+            continue
+        page_height = lines[0].bbox[3] if lines else 0
+        for a, b in zip(rest, rest[1:]):
+            if a.baseline - b.baseline > 1.85 * spacing and b.baseline < 0.55 * page_height and a.kind == "body":
+                start = rest.index(b)
+                if OCR_LABEL.match(b.text) or any(ln.kind == "note" for ln in pages[k - 1]):
+                    for line in rest[start:]:
+                        line.kind = "note"
+                break
+    return title_lines
+
+
+def _notes(pages: list[list[Line]]) -> list[NoteLines]:
+    """Note lines grouped into notes: a note starts at a raised number (OCR: a label-like token)."""
+    notes: list[NoteLines] = []
+    for lines in pages:
+        for line in lines:
+            if line.kind != "note":
+                continue
+            n = 0
+            while n < len(line.text) and line.raised[n] and line.text[n] in MARK_CHARS:
+                n += 1
+            if not n and (m := OCR_LABEL.match(line.text)) is not None and not any(line.raised):
+                n = m.end()
+            if n:
+                printed = line.text[:n]
+                label = printed if printed.isdigit() else str(len(notes) + 1)
+                line.marks = [(0, n, label)]
+                notes.append(NoteLines(label, [line]))
+            elif notes:
+                notes[-1].lines.append(line)
+    return notes
+
+
+def _find_markers(pages: list[list[Line]], notes: list[NoteLines], repairs: list[Repair]) -> set[int]:
+    """Marker spans of body lines (Line.marks); source offsets of the markers guessed (OCR)."""
+    guessed: set[int] = set()
+    new_notes: dict[int, list[str]] = {}
+    for note in notes:
+        new_notes.setdefault(note.lines[0].page, []).append(note.label)
+    for k, lines in enumerate(pages, start=1):
+        body = [ln for ln in lines if ln.kind in ("body", "title")]
+        found = 0
+        for line in body:
+            i = 0
+            while i < len(line.text):
+                if line.raised[i] and line.text[i] in MARK_CHARS and i > 0:
+                    j = i
+                    while j < len(line.text) and line.raised[j] and line.text[j] in MARK_CHARS:
+                        j += 1
+                    line.marks.append((i, j, line.text[i:j]))
+                    found += 1
+                    i = j
+                else:
+                    i += 1
+        wanted = new_notes.get(k, [])
+        if found == 0 and wanted and not any(any(ln.raised) for ln in lines):
+            for label, (line, (s, e)) in zip(wanted, _ocr_markers(body, len(wanted))):
+                line.marks.append((s, e, label))
+                guessed.add(line.start + s)
+                repairs.append(Repair("marker-repaired", -1, line.start + s, line.start + e,
+                                      f"OCR glyph {line.text[s:e]!r} read as a footnote marker"))
+    return guessed
+
+
+def _ocr_markers(body: list[Line], wanted: int) -> list[tuple[Line, tuple[int, int]]]:
+    """The `wanted` likeliest markers of an OCR'd page, in reading order."""
+    candidates = []
+    quote_open = False
+    for line in body:
+        last = 0
+        for m in OCR_MARK.finditer(line.text):
+            for ch in line.text[last:m.start()]:
+                quote_open = True if ch == "“" else False if ch == "”" else quote_open
+            last = m.end()
+            glyph, before = m.group(1), line.text[m.start() - 1]
+            if glyph.isdigit():
+                strength = 3 if not before.isdigit() and before not in "-/ " and not glyph == "0" else 0
+            elif glyph[-1] in "*®°?™©!" and not (glyph == "?" or glyph == "!") or len(glyph) == 2:
+                strength = 3
+            elif before in ".,;:)":
+                strength = 2 if not (glyph == "”" and quote_open) else 1
+            else:
+                strength = 1 if glyph in "’”" else 0
+            if glyph.count("”") == 1 and len(glyph) == 1:
+                quote_open = False
+            if strength:
+                offset = m.start() + (1 if len(glyph) == 2 else 0)
+                candidates.append((strength, line.start + offset, line, (offset, m.end())))
+    best = sorted(candidates, key=lambda c: (-c[0], c[1]))[:wanted]
+    return [(c[2], c[3]) for c in sorted(best, key=lambda c: c[1])]
+
+
+def _build(source: str, pages: list[list[Line]], labels: list[str], notes: list[NoteLines], guessed: set[int],
+           repairs: list[Repair], anchors: list[Anchor], title_lines: list[Line], spacing: float) -> ReadDocument:
+    compounds = {f"{a}-{b}".lower() for ln in (ln for lines in pages for ln in lines)
+                 for a, b in COMPOUND.findall(ln.text[:-1])}
+    builder = TextBuilder(source)
+    paragraphs: list[Paragraph] = []
+    page_starts: list[PageStart] = []
+    markers: list[Marker] = []
+
+    body = [ln for lines in pages for ln in lines if ln.kind in ("title", "body")]
+    groups: list[list[Line]] = []
+    for line in body:
+        prev = groups[-1][-1] if groups else None
+        if prev is None or _breaks(prev, line, spacing):
+            groups.append([line])
+        else:
+            groups[-1].append(line)
+    seen_pages: set[int] = set()
+    author = None
+    for g, group in enumerate(groups):
+        if paragraphs:
+            builder.replace("\n\n", groups[g - 1][-1].end, group[0].start)
+        start = builder.length
+        kind = "heading" if group[0].kind == "title" else "body"
+        _emit(builder, group, compounds, repairs, markers,
+              on_line=lambda line: _page_turn(line, labels, page_starts, seen_pages, builder))
+        paragraphs.append(Paragraph(kind, start, builder.length, group[0].start, group[-1].end))
+        if title_lines and g == 1 and _is_author(group):
+            author = _squash(group[0].text)
+    for p in range(len(seen_pages) + 1, len(pages) + 1):
+        first = pages[p - 1][0].start if pages[p - 1] else len(source)
+        page_starts.append(PageStart(labels[p - 1], builder.length, first))
+    text, offsets = builder.build()
+    for m in markers:
+        m.page = next((ps.label for ps in reversed(page_starts) if ps.start <= m.start), None)
+
+    built = [_note(source, n, compounds, repairs) for n in notes]
+    marker_refs = [MarkerRef(i, m.printed, m.source_start) for i, m in enumerate(markers)]
+    note_refs = [NoteRef(i, n.label, n.source_start, i, in_notes_section=True) for i, n in enumerate(built)]
+    result = link_footnotes(marker_refs, note_refs)
+    footnotes = []
+    for k, ln in enumerate(result.links):
+        flags = list(ln.flags)
+        if ln.marker is not None and markers[ln.marker].source_start in guessed and MARKER_REPAIRED not in flags:
+            flags.append(MARKER_REPAIRED)
+        footnotes.append(Footnote(k + 1, markers[ln.marker] if ln.marker is not None else None,
+                                  built[ln.note] if ln.note is not None else None, flags))
+    for r in repairs:
+        if r.start < 0:
+            r.start = offsets_start(offsets, r.source_start, text)
+    layout = Layout(text, offsets, paragraphs, footnotes, page_starts, repairs)
+    problems = []
+    linked = sum(1 for f in footnotes if f.marker is not None and f.note is not None)
+    if markers and linked < len(markers):
+        problems.append(f"{len(markers)} footnote markers seen but only {linked} linked to a note")
+    if built and linked < len(built):
+        problems.append(f"{len(built)} notes at page feet but only {linked} linked to a marker")
+    title = _squash(" ".join(_strip_labels(ln) for ln in title_lines)) or None
+    return ReadDocument(layout, source, Format.PDF, title=title, authors=[author] if author else [],
+                        anchors=anchors, problems=problems)
+
+
+def offsets_start(offsets, source_offset: int, text: str) -> int:
+    """The normalized offset of the first segment reaching `source_offset` (where a repair shows)."""
+    for n0, n1, s0, s1, _ in offsets.segments:
+        if s1 > source_offset:
+            return n0 if s0 >= source_offset else n0 + min(source_offset - s0, n1 - n0)
+    return len(text)
+
+
+def _strip_labels(line: Line) -> str:
+    text = line.text
+    for s, e, _ in reversed(line.marks):
+        text = text[:s] + text[e:]
+    return text
+
+
+def _is_author(group: list[Line]) -> bool:
+    """A short centred line without digits right after the title: the byline."""
+    line = group[0]
+    text = line.text.strip()
+    return (len(group) == 1 and len(text) < 60 and not any(c.isdigit() for c in text)
+            and not TERMINAL.search(text) and line.bbox[0] > 120)
+
+
+def _page_turn(line: Line, labels: list[str], page_starts: list[PageStart], seen: set[int],
+               builder: TextBuilder) -> None:
+    for p in range(len(seen) + 1, line.page + 1):
+        page_starts.append(PageStart(labels[p - 1], builder.length, line.start))
+        seen.add(p)
+
+
+def _breaks(prev: Line, line: Line, spacing: float) -> bool:
+    """Does `line` start a new paragraph after `prev`?"""
+    if prev.kind != line.kind:
+        return True
+    if line.kind == "title":
+        return False
+    if prev.page == line.page:
+        return prev.baseline - line.baseline > 1.3 * spacing
+    tail = _strip_labels(prev).rstrip()
+    return bool(TERMINAL.search(tail)) and not line.text[:1].islower()
+
+
+def _note(source: str, note: NoteLines, compounds: set[str], repairs: list[Repair]) -> Note:
+    """A note's lines (across a page turn too) as one whitespace-squashed text, label left out."""
+    builder = TextBuilder(source)
+    _emit(builder, note.lines, compounds, repairs, None)
+    text, offsets = builder.build()
+    return Note(note.label, note.lines[0].start, note.lines[-1].end, text.strip(), offsets)
+
+
+def _emit(builder: TextBuilder, lines: list[Line], compounds: set[str], repairs: list[Repair],
+          markers: list[Marker] | None, on_line=None) -> None:
+    """Append lines as one run of text: markers rendered (a note's label dropped), ligatures
+    undone, [Page N] dropped, line ends joined with a space or a rejoined hyphenated word."""
+    for k, line in enumerate(lines):
+        if on_line is not None:
+            on_line(line)
+        text, base = line.text, line.start
+        events: list[tuple[int, int, str, str]] = []  # (start, end, replacement, kind) in the line
+        for s, e, label in line.marks:
+            if markers is None or line.kind == "note":
+                events.append((s, e + (1 if text[e:e + 1] == " " else 0), "", "label"))
+            else:
+                events.append((s, e, label, "marker"))
+        for m in PAGE_TOKEN.finditer(text):
+            events.append((m.start(), m.end(), "", "page"))
+        for m in re.finditer(r"[ﬀ-ﬆ]| {2,}", text):
+            events.append((m.start(), m.end(), LIGATURES.get(m.group(0), " "), "fix"))
+        events.sort()
+        pos = 0
+        for s, e, rep, kind in events:
+            if s < pos:
+                continue
+            builder.copy(base + pos, base + s)
+            if kind == "marker":
+                marker = Marker(rep, "sup", base + s, base + e, start=builder.length)
+                builder.replace(rep.translate(SUPERSCRIPT), base + s, base + e)
+                marker.end = builder.length
+                markers.append(marker)
+            else:
+                builder.replace(rep, base + s, base + e)
+            pos = e
+        end = len(text)
+        if k + 1 == len(lines):
+            builder.copy(base + pos, base + end)
+            break
+        nxt = lines[k + 1]
+        tail = text[pos:end]
+        if tail.endswith("-") and len(tail) > 1 and tail[-2].isalpha() and nxt.text[:1].isalpha():
+            left = WORD.findall(text[:-1])
+            right = WORD.match(nxt.text)
+            word = f"{left[-1] if left else ''}-{right.group(0) if right else ''}".lower()
+            keep = nxt.text[0].isupper() or word in compounds
+            builder.copy(base + pos, base + end - (0 if keep else 1))
+            if not keep:
+                repairs.append(Repair("dehyphenated", builder.length, base + end - 1, nxt.start, word))
+        else:
+            builder.copy(base + pos, base + end)
+            if not builder.endswith(" "):
+                builder.replace(" ", base + end, nxt.start)
