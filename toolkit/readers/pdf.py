@@ -45,7 +45,7 @@ WORD = re.compile(r"[^\W\d_]+")
 COMPOUND = re.compile(r"([^\W\d_]+)-([^\W\d_]+)")
 # What tesseract makes of a superscript number glued to the word before it.
 OCR_MARK = re.compile(r"(?<=\S)([’‘”\"'*®°?™©!]{1,2}|[0-9]{1,2})(?=\s|$)")
-OCR_LABEL = re.compile(r"(?:[0-9]{1,3}|[’‘”\"'*®°?™©!]{1,2})(?= \S)")
+OCR_LABEL = re.compile(r"(?:[0-9]{1,3}|[’‘”\"'*®°?™©!]{1,2}) ?(?=\S)|[’‘”\"'*®°?™©!]{1,2}(?=[A-Z])")
 MARK_CHARS = set("0123456789*†‡")
 
 
@@ -104,8 +104,12 @@ def _extract(pdf) -> tuple[list[list[Line]], list[float | None], list[str]]:
     for i in range(len(pdf)):
         page = pdf[i]
         textpage = page.get_textpage()
-        pages.append(_lines(raw, textpage, i + 1))
-        rules.append(_rule(raw, page))
+        lines = _lines(raw, textpage, i + 1)
+        rule = _rule(raw, page)
+        if rule is None and lines and not any(any(ln.raised) for ln in lines):
+            rule = _drawn_rule(page)  # an OCR'd scan: the rule is in the image
+        pages.append(lines)
+        rules.append(rule)
         labels.append(pdf.get_page_label(i) or str(i + 1))
         textpage.close()
         page.close()
@@ -120,6 +124,21 @@ def _rule(raw, page) -> float | None:
         if y1 - y0 < 3 and 30 < x1 - x0 < 300 and (best is None or y0 > best):
             best = y0
     return best
+
+
+def _drawn_rule(page) -> float | None:
+    """The footnote rule of a scanned page: a pixel row dark from the left margin for about
+    110 points and blank to its right (rendered at 72 dpi; numpy comes with spaCy)."""
+    import numpy as np
+
+    pixels = page.render(scale=1, grayscale=True).to_numpy()
+    if pixels.ndim == 3:
+        pixels = pixels[:, :, 0]
+    height = page.get_size()[1]
+    left, right = pixels[:, 76:186], pixels[:, 195:530]
+    rows = np.nonzero(((left < 160).mean(axis=1) > 0.9) & ((right > 230).mean(axis=1) > 0.97))[0]
+    rows = rows[rows > 60]
+    return float(height - rows[0]) if len(rows) else None
 
 
 def _lines(raw, textpage, page_no: int) -> list[Line]:
@@ -192,7 +211,7 @@ def _document(pages: list[list[Line]], rules: list[float | None], labels: list[s
     body_size = Counter(round(ln.size) for lines in pages for ln in lines for _ in ln.text).most_common(1)[0][0]
     spacing = _line_spacing(pages, body_size)
     title_lines = _classify(pages, rules, body_size, spacing)
-    notes = _notes(pages)
+    notes = _notes(pages, spacing)
     repairs: list[Repair] = []
     guessed = _find_markers(pages, notes, repairs)
     return _build(source, pages, labels, notes, guessed, repairs, anchors, title_lines, spacing)
@@ -226,38 +245,35 @@ def _classify(pages: list[list[Line]], rules: list[float | None], body_size: flo
                                 and head.baseline - lines[1].baseline > 2 * spacing):
                 head.kind = "head"
         rule = rules[k]
-        rest = [ln for ln in lines if ln.kind == "body"]
-        if rule is not None:
-            for line in rest:
-                if line.bbox[3] < rule + 1:
-                    line.kind = "note"
-            continue
-        page_height = lines[0].bbox[3] if lines else 0
-        for a, b in zip(rest, rest[1:]):
-            if a.baseline - b.baseline > 1.85 * spacing and b.baseline < 0.55 * page_height and a.kind == "body":
-                start = rest.index(b)
-                if OCR_LABEL.match(b.text) or any(ln.kind == "note" for ln in pages[k - 1]):
-                    for line in rest[start:]:
-                        line.kind = "note"
-                break
+        for line in lines:
+            if rule is not None and line.kind == "body" and line.baseline < rule:
+                line.kind = "note"
     return title_lines
 
 
-def _notes(pages: list[list[Line]]) -> list[NoteLines]:
-    """Note lines grouped into notes: a note starts at a raised number (OCR: a label-like token)."""
+def _notes(pages: list[list[Line]], spacing: float) -> list[NoteLines]:
+    """Note lines grouped into notes. A note starts at a raised number; on an OCR'd page (no
+    raised glyphs) after a gap wider than a line, or at the region's top with a label-like token."""
     notes: list[NoteLines] = []
     for lines in pages:
-        for line in lines:
-            if line.kind != "note":
-                continue
+        ocr = not any(any(ln.raised) for ln in lines)
+        prev = None
+        for line in (ln for ln in lines if ln.kind == "note"):
             n = 0
             while n < len(line.text) and line.raised[n] and line.text[n] in MARK_CHARS:
                 n += 1
-            if not n and (m := OCR_LABEL.match(line.text)) is not None and not any(line.raised):
-                n = m.end()
+            label = line.text[:n]
+            if ocr:
+                m = OCR_LABEL.match(line.text)
+                gap = prev is not None and prev.baseline - line.baseline > 1.4 * spacing
+                if m is not None and (prev is None or gap) or gap or not notes:
+                    n, label = (m.end() if m else 0), str(len(notes) + 1)
+                    if m is None:  # the label was lost: the note starts at the line start
+                        notes.append(NoteLines(label, [line]))
+                        prev = line
+                        continue
+            prev = line
             if n:
-                printed = line.text[:n]
-                label = printed if printed.isdigit() else str(len(notes) + 1)
                 line.marks = [(0, n, label)]
                 notes.append(NoteLines(label, [line]))
             elif notes:
