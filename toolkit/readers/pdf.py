@@ -44,8 +44,8 @@ TERMINAL = re.compile(r"[.!?:][\"'”’)\]]*$|[”’\"]$")
 WORD = re.compile(r"[^\W\d_]+")
 COMPOUND = re.compile(r"([^\W\d_]+)-([^\W\d_]+)")
 # What tesseract makes of a superscript number glued to the word before it.
-OCR_MARK = re.compile(r"(?<=\S)([’‘”\"'*®°?™©!]{1,2}|[0-9]{1,2})(?=\s|$)")
-OCR_LABEL = re.compile(r"(?:[0-9]{1,3}|[’‘”\"'*®°?™©!]{1,2}) ?(?=\S)|[’‘”\"'*®°?™©!]{1,2}(?=[A-Z])")
+OCR_MARK = re.compile(r"(?<=\S)([’‘“”\"'*®°?™©!]{1,2}|[0-9]{1,2})(?=\s|$)")
+OCR_LABEL = re.compile(r"[0-9’‘“”\"'*®°?™©!%»«•§#^~]{1,3} (?=[A-Z])|[’‘“”\"'*®°?™©!%»«•§#^~]{1,2}(?=[A-Z])")
 MARK_CHARS = set("0123456789*†‡")
 
 
@@ -213,7 +213,7 @@ def _document(pages: list[list[Line]], rules: list[float | None], labels: list[s
     title_lines = _classify(pages, rules, body_size, spacing)
     notes = _notes(pages, spacing)
     repairs: list[Repair] = []
-    guessed = _find_markers(pages, notes, repairs)
+    guessed = _find_markers(pages, notes, repairs, spacing)
     return _build(source, pages, labels, notes, guessed, repairs, anchors, title_lines, spacing)
 
 
@@ -255,6 +255,7 @@ def _notes(pages: list[list[Line]], spacing: float) -> list[NoteLines]:
     """Note lines grouped into notes. A note starts at a raised number; on an OCR'd page (no
     raised glyphs) after a gap wider than a line, or at the region's top with a label-like token."""
     notes: list[NoteLines] = []
+    ended = True  # the last note so far ended on its page (a short last line after a full stop)
     for lines in pages:
         ocr = not any(any(ln.raised) for ln in lines)
         prev = None
@@ -266,7 +267,7 @@ def _notes(pages: list[list[Line]], spacing: float) -> list[NoteLines]:
             if ocr:
                 m = OCR_LABEL.match(line.text)
                 gap = prev is not None and prev.baseline - line.baseline > 1.4 * spacing
-                if m is not None and (prev is None or gap) or gap or not notes:
+                if m is not None and (prev is None or gap) or gap or not notes or prev is None and ended:
                     n, label = (m.end() if m else 0), str(len(notes) + 1)
                     if m is None:  # the label was lost: the note starts at the line start
                         notes.append(NoteLines(label, [line]))
@@ -278,10 +279,14 @@ def _notes(pages: list[list[Line]], spacing: float) -> list[NoteLines]:
                 notes.append(NoteLines(label, [line]))
             elif notes:
                 notes[-1].lines.append(line)
+        if notes and notes[-1].lines[-1].page == lines[0].page if lines else False:
+            last = notes[-1].lines[-1]
+            width = max(ln.bbox[2] for ln in lines)
+            ended = bool(TERMINAL.search(last.text)) and last.bbox[2] < width - 0.15 * (width - lines[0].bbox[0])
     return notes
 
 
-def _find_markers(pages: list[list[Line]], notes: list[NoteLines], repairs: list[Repair]) -> set[int]:
+def _find_markers(pages: list[list[Line]], notes: list[NoteLines], repairs: list[Repair], spacing: float) -> set[int]:
     """Marker spans of body lines (Line.marks); source offsets of the markers guessed (OCR)."""
     guessed: set[int] = set()
     new_notes: dict[int, list[str]] = {}
@@ -304,7 +309,7 @@ def _find_markers(pages: list[list[Line]], notes: list[NoteLines], repairs: list
                     i += 1
         wanted = new_notes.get(k, [])
         if found == 0 and wanted and not any(any(ln.raised) for ln in lines):
-            for label, (line, (s, e)) in zip(wanted, _ocr_markers(body, len(wanted))):
+            for label, (line, (s, e)) in zip(wanted, _ocr_markers(body, len(wanted), spacing)):
                 line.marks.append((s, e, label))
                 guessed.add(line.start + s)
                 repairs.append(Repair("marker-repaired", -1, line.start + s, line.start + e,
@@ -312,32 +317,46 @@ def _find_markers(pages: list[list[Line]], notes: list[NoteLines], repairs: list
     return guessed
 
 
-def _ocr_markers(body: list[Line], wanted: int) -> list[tuple[Line, tuple[int, int]]]:
-    """The `wanted` likeliest markers of an OCR'd page, in reading order."""
+def _ocr_markers(body: list[Line], wanted: int, spacing: float) -> list[tuple[Line, tuple[int, int]]]:
+    """The `wanted` likeliest markers of an OCR'd page, in reading order. A glyph glued after a
+    word is scored by what it can be besides a marker: ® ° * ‘ or a doubled quote nothing else,
+    a closing quote with no quote open little else, one that closes a quotation most likely itself."""
     candidates = []
     quote_open = False
+    prev = None
     for line in body:
-        last = 0
-        for m in OCR_MARK.finditer(line.text):
-            for ch in line.text[last:m.start()]:
-                quote_open = True if ch == "“" else False if ch == "”" else quote_open
-            last = m.end()
-            glyph, before = m.group(1), line.text[m.start() - 1]
-            if glyph.isdigit():
-                strength = 3 if not before.isdigit() and before not in "-/ " and not glyph == "0" else 0
-            elif glyph[-1] in "*®°?™©!" and not (glyph == "?" or glyph == "!") or len(glyph) == 2:
-                strength = 3
-            elif before in ".,;:)":
-                strength = 2 if not (glyph == "”" and quote_open) else 1
-            else:
-                strength = 1 if glyph in "’”" else 0
-            if glyph.count("”") == 1 and len(glyph) == 1:
-                quote_open = False
-            if strength:
-                offset = m.start() + (1 if len(glyph) == 2 else 0)
-                candidates.append((strength, line.start + offset, line, (offset, m.end())))
+        if prev is not None and prev.baseline - line.baseline > 1.3 * spacing:
+            quote_open = False
+        prev = line
+        text = line.text
+        found = {m.start(1): m.group(1) for m in OCR_MARK.finditer(text)}
+        for i, ch in enumerate(text):
+            glyph = found.get(i)
+            if glyph is not None:
+                strength = _mark_strength(glyph, text[i - 1], text[i - 2:i - 1], quote_open)
+                if strength:
+                    offset = i + len(glyph) - 1 if len(glyph) == 2 else i
+                    candidates.append((strength, line.start + offset, line, (offset, i + len(glyph))))
+            if ch == "“":
+                quote_open = True
+            elif ch in "”\"":
+                quote_open = ch == "\"" and not quote_open
     best = sorted(candidates, key=lambda c: (-c[0], c[1]))[:wanted]
     return [(c[2], c[3]) for c in sorted(best, key=lambda c: c[1])]
+
+
+def _mark_strength(glyph: str, before: str, before2: str, quote_open: bool) -> float:
+    if glyph.isdigit():  # glued to a word, or to punctuation after one: not "9.25" nor "1918,"
+        return 3 if before.isalpha() or before in ".,;:)”’\"" and not before2.isdigit() else 0
+    if len(glyph) == 2 or glyph in "*®°™©“‘":
+        return 3
+    if glyph in "?!":
+        return 1
+    if glyph in "”\"":
+        return 1 if quote_open else 2.5
+    if before in ".,;:)":  # ’ or ' after punctuation: this text quotes with double marks
+        return 2.5
+    return 1.5 if before == "s" else 2
 
 
 def _build(source: str, pages: list[list[Line]], labels: list[str], notes: list[NoteLines], guessed: set[int],
