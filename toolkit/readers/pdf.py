@@ -232,23 +232,31 @@ def _classify(pages: list[list[Line]], rules: list[float | None], body_size: flo
         line.kind = "title"
         title_lines.append(line)
     title = _loose(" ".join(ln.text for ln in title_lines))
+    tops = Counter(_loose(lines[0].text) for lines in pages if lines)
     for k, lines in enumerate(pages):
-        if not lines:
+        if len(lines) < 2:
             continue
-        low = min(lines, key=lambda ln: ln.baseline)
-        if PAGE_NUMBER.fullmatch(low.text.strip()) and low is lines[-1] and len(lines) > 1:
-            low.kind = "folio"
-        if k and title:
-            head = lines[0]
-            ratio = SequenceMatcher(None, _loose(head.text), title, autojunk=False).ratio()
-            if ratio >= 0.8 or (head.size < 0.85 * body_size and len(lines) > 1
-                                and head.baseline - lines[1].baseline > 2 * spacing):
+        for edge in (min(lines, key=lambda ln: ln.baseline), max(lines, key=lambda ln: ln.baseline)):
+            if PAGE_NUMBER.fullmatch(edge.text.strip()):
+                edge.kind = "folio"
+        body = [ln for ln in lines if ln.kind == "body"]
+        head = max(body, key=lambda ln: ln.baseline) if body else None
+        if k and head is not None:  # the running head: the title again, or a line every page repeats
+            loose = _loose(head.text)
+            like_title = bool(title) and SequenceMatcher(None, loose, title, autojunk=False).ratio() >= 0.8
+            small = head.size < 0.85 * body_size and _gap_below(head, lines) > 2 * spacing
+            if like_title or small or (loose and tops[loose] > 1):
                 head.kind = "head"
         rule = rules[k]
         for line in lines:
             if rule is not None and line.kind == "body" and line.baseline < rule:
                 line.kind = "note"
     return title_lines
+
+
+def _gap_below(line: Line, lines: list[Line]) -> float:
+    below = [line.baseline - ln.baseline for ln in lines if ln.baseline < line.baseline]
+    return min(below) if below else 0.0
 
 
 def _notes(pages: list[list[Line]], spacing: float) -> list[NoteLines]:
@@ -267,7 +275,7 @@ def _notes(pages: list[list[Line]], spacing: float) -> list[NoteLines]:
             if ocr:
                 m = OCR_LABEL.match(line.text)
                 gap = prev is not None and prev.baseline - line.baseline > 1.4 * spacing
-                if m is not None and (prev is None or gap) or gap or not notes or prev is None and ended:
+                if gap or prev is None and (m is not None or ended or not notes):
                     n, label = (m.end() if m else 0), str(len(notes) + 1)
                     if m is None:  # the label was lost: the note starts at the line start
                         notes.append(NoteLines(label, [line]))
@@ -279,7 +287,7 @@ def _notes(pages: list[list[Line]], spacing: float) -> list[NoteLines]:
                 notes.append(NoteLines(label, [line]))
             elif notes:
                 notes[-1].lines.append(line)
-        if notes and notes[-1].lines[-1].page == lines[0].page if lines else False:
+        if lines and notes and notes[-1].lines[-1].page == lines[0].page:
             last = notes[-1].lines[-1]
             width = max(ln.bbox[2] for ln in lines)
             ended = bool(TERMINAL.search(last.text)) and last.bbox[2] < width - 0.15 * (width - lines[0].bbox[0])
@@ -395,7 +403,7 @@ def _build(source: str, pages: list[list[Line]], labels: list[str], notes: list[
     for m in markers:
         m.page = next((ps.label for ps in reversed(page_starts) if ps.start <= m.start), None)
 
-    built = [_note(source, n, compounds, repairs) for n in notes]
+    built = [_note(source, n, compounds) for n in notes]
     marker_refs = [MarkerRef(i, m.printed, m.source_start) for i, m in enumerate(markers)]
     note_refs = [NoteRef(i, n.label, n.source_start, i, in_notes_section=True) for i, n in enumerate(built)]
     result = link_footnotes(marker_refs, note_refs)
@@ -408,7 +416,7 @@ def _build(source: str, pages: list[list[Line]], labels: list[str], notes: list[
                                   built[ln.note] if ln.note is not None else None, flags))
     for r in repairs:
         if r.start < 0:
-            r.start = offsets_start(offsets, r.source_start, text)
+            r.start = _repair_start(offsets, r.source_start, text)
     layout = Layout(text, offsets, paragraphs, footnotes, page_starts, repairs)
     problems = []
     linked = sum(1 for f in footnotes if f.marker is not None and f.note is not None)
@@ -421,7 +429,7 @@ def _build(source: str, pages: list[list[Line]], labels: list[str], notes: list[
                         anchors=anchors, problems=problems)
 
 
-def offsets_start(offsets, source_offset: int, text: str) -> int:
+def _repair_start(offsets, source_offset: int, text: str) -> int:
     """The normalized offset of the first segment reaching `source_offset` (where a repair shows)."""
     for n0, n1, s0, s1, _ in offsets.segments:
         if s1 > source_offset:
@@ -463,10 +471,11 @@ def _breaks(prev: Line, line: Line, spacing: float) -> bool:
     return bool(TERMINAL.search(tail)) and not line.text[:1].islower()
 
 
-def _note(source: str, note: NoteLines, compounds: set[str], repairs: list[Repair]) -> Note:
-    """A note's lines (across a page turn too) as one whitespace-squashed text, label left out."""
+def _note(source: str, note: NoteLines, compounds: set[str]) -> Note:
+    """A note's lines (across a page turn too) as one whitespace-squashed text, label left out.
+    Its repairs are not recorded: `Repair.start` counts in the reading text, which notes are not in."""
     builder = TextBuilder(source)
-    _emit(builder, note.lines, compounds, repairs, None)
+    _emit(builder, note.lines, compounds, [], None)
     text, offsets = builder.build()
     return Note(note.label, note.lines[0].start, note.lines[-1].end, text.strip(), offsets)
 
@@ -481,7 +490,7 @@ def _emit(builder: TextBuilder, lines: list[Line], compounds: set[str], repairs:
         text, base = line.text, line.start
         events: list[tuple[int, int, str, str]] = []  # (start, end, replacement, kind) in the line
         for s, e, label in line.marks:
-            if markers is None or line.kind == "note":
+            if markers is None:
                 events.append((s, e + (1 if text[e:e + 1] == " " else 0), "", "label"))
             else:
                 events.append((s, e, label, "marker"))
