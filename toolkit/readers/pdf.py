@@ -85,7 +85,8 @@ def read(data: bytes, name: str = "") -> list[ReadDocument]:
         if "password" in str(exc).lower():
             raise ReaderError("is encrypted (it needs a password)",
                               "remove the password, e.g. qpdf --decrypt --password=... in.pdf out.pdf") from None
-        raise ReaderError(f"is not a readable PDF ({exc})",
+        detail = re.search(r"PDFium: ([^)]*)", str(exc))
+        raise ReaderError(f"is not a readable PDF ({detail.group(1) if detail else exc})",
                           "repair or re-save it, e.g. qpdf in.pdf out.pdf") from None
     try:
         pages, rules, labels = _extract(pdf)
@@ -296,44 +297,46 @@ def _notes(pages: list[list[Line]], spacing: float) -> list[NoteLines]:
 
 def _find_markers(pages: list[list[Line]], notes: list[NoteLines], repairs: list[Repair], spacing: float) -> set[int]:
     """Marker spans of body lines (Line.marks); source offsets of the markers guessed (OCR)."""
-    guessed: set[int] = set()
-    new_notes: dict[int, list[str]] = {}
-    for note in notes:
-        new_notes.setdefault(note.lines[0].page, []).append(note.label)
+    ocr_pages = set()
     for k, lines in enumerate(pages, start=1):
-        body = [ln for ln in lines if ln.kind in ("body", "title")]
-        found = 0
-        for line in body:
-            i = 0
+        if not any(any(ln.raised) for ln in lines):
+            ocr_pages.add(k)
+            continue
+        for line in lines:
+            if line.kind not in ("body", "title"):
+                continue
+            i = 1
             while i < len(line.text):
-                if line.raised[i] and line.text[i] in MARK_CHARS and i > 0:
-                    j = i
-                    while j < len(line.text) and line.raised[j] and line.text[j] in MARK_CHARS:
-                        j += 1
+                j = i
+                while j < len(line.text) and line.raised[j] and line.text[j] in MARK_CHARS:
+                    j += 1
+                if j > i:
                     line.marks.append((i, j, line.text[i:j]))
-                    found += 1
-                    i = j
-                else:
-                    i += 1
-        wanted = new_notes.get(k, [])
-        if found == 0 and wanted and not any(any(ln.raised) for ln in lines):
-            for label, (line, (s, e)) in zip(wanted, _ocr_markers(body, len(wanted), spacing)):
-                line.marks.append((s, e, label))
-                guessed.add(line.start + s)
-                repairs.append(Repair("marker-repaired", -1, line.start + s, line.start + e,
-                                      f"OCR glyph {line.text[s:e]!r} read as a footnote marker"))
+                i = j + 1
+    guessed: set[int] = set()
+    ocr_notes = [n for n in notes if n.lines[0].page in ocr_pages]
+    if not ocr_notes:
+        return guessed
+    body = [ln for k in sorted(ocr_pages) for ln in pages[k - 1] if ln.kind in ("body", "title")]
+    for note, (line, s, e) in _assign(ocr_notes, _ocr_candidates(body, spacing)):
+        line.marks.append((s, e, note.label))
+        guessed.add(line.start + s)
+        repairs.append(Repair("marker-repaired", -1, line.start + s, line.start + e,
+                              f"OCR glyph {line.text[s:e]!r} read as marker {note.label}"))
+    for line in body:
+        line.marks.sort()
     return guessed
 
 
-def _ocr_markers(body: list[Line], wanted: int, spacing: float) -> list[tuple[Line, tuple[int, int]]]:
-    """The `wanted` likeliest markers of an OCR'd page, in reading order. A glyph glued after a
-    word is scored by what it can be besides a marker: ® ° * ‘ or a doubled quote nothing else,
-    a closing quote with no quote open little else, one that closes a quotation most likely itself."""
+def _ocr_candidates(body: list[Line], spacing: float) -> list[tuple[float, Line, int, int]]:
+    """Glyphs glued after words that may be markers, in reading order, each with a strength: by
+    what it can be besides a marker (® ° * ‘ or a doubled quote nothing else, a closing quote
+    with no quote open little else, one that closes a quotation most likely itself)."""
     candidates = []
     quote_open = False
     prev = None
     for line in body:
-        if prev is not None and prev.baseline - line.baseline > 1.3 * spacing:
+        if prev is not None and (prev.page != line.page or prev.baseline - line.baseline > 1.3 * spacing):
             quote_open = False
         prev = line
         text = line.text
@@ -344,13 +347,45 @@ def _ocr_markers(body: list[Line], wanted: int, spacing: float) -> list[tuple[Li
                 strength = _mark_strength(glyph, text[i - 1], text[i - 2:i - 1], quote_open)
                 if strength:
                     offset = i + len(glyph) - 1 if len(glyph) == 2 else i
-                    candidates.append((strength, line.start + offset, line, (offset, i + len(glyph))))
+                    candidates.append((strength, line, offset, i + len(glyph)))
             if ch == "“":
                 quote_open = True
             elif ch in "”\"":
                 quote_open = ch == "\"" and not quote_open
-    best = sorted(candidates, key=lambda c: (-c[0], c[1]))[:wanted]
-    return [(c[2], c[3]) for c in sorted(best, key=lambda c: c[1])]
+    return candidates
+
+
+SKIP = 0.5  # what leaving a note without a marker is worth, against a candidate's strength
+
+
+def _assign(notes: list[NoteLines], candidates: list[tuple[float, Line, int, int]]) -> list[tuple[NoteLines, tuple]]:
+    """Give each note at most one candidate, in order, maximizing the strengths taken. A marker
+    sits on its note's page, or (costing 1) on the page before when the note was pushed over."""
+    n, c = len(notes), len(candidates)
+    best = [[0.0] * (c + 1) for _ in range(n + 1)]
+    step = [[0] * (c + 1) for _ in range(n + 1)]  # 0: candidate j-1 unused, 1: taken by note i-1, 2: note i-1 skipped
+    for i in range(1, n + 1):
+        page = notes[i - 1].lines[0].page
+        row, above = best[i], best[i - 1]
+        row[0], step[i][0] = above[0] + SKIP, 2
+        for j in range(1, c + 1):
+            strength, line = candidates[j - 1][:2]
+            options = [(row[j - 1], 0), (above[j] + SKIP, 2)]
+            if line.page in (page, page - 1):
+                options.append((above[j - 1] + strength - (line.page != page), 1))
+            row[j], step[i][j] = max(options)
+    chosen = []
+    i, j = n, c
+    while i > 0:
+        move = step[i][j]
+        if move == 0:
+            j -= 1
+        else:
+            if move == 1:
+                chosen.append((notes[i - 1], candidates[j - 1][1:]))
+                j -= 1
+            i -= 1
+    return chosen[::-1]
 
 
 def _mark_strength(glyph: str, before: str, before2: str, quote_open: bool) -> float:
@@ -358,8 +393,8 @@ def _mark_strength(glyph: str, before: str, before2: str, quote_open: bool) -> f
         return 3 if before.isalpha() or before in ".,;:)”’\"" and not before2.isdigit() else 0
     if len(glyph) == 2 or glyph in "*®°™©“‘":
         return 3
-    if glyph in "?!":
-        return 1
+    if glyph in "?!":  # a real one never follows punctuation
+        return 3 if before in ".,;:" else 1
     if glyph in "”\"":
         return 1 if quote_open else 2.5
     if before in ".,;:)":  # ’ or ' after punctuation: this text quotes with double marks
