@@ -109,8 +109,8 @@ def test_answer_keys_ocr_pdf():
     # Below the 0.99 the born-digital PDFs reach: tesseract drops some markers and turns
     # others into quotes that cannot be told from real ones (see the report of the reader).
     total = _score_folder("ocr-pdf", "ocr")
-    assert total.rate() >= 0.84, total.misses[:10]
-    assert total.notes / total.items >= 0.95
+    assert total.rate() >= 0.89, total.misses[:10]
+    assert total.notes / total.items >= 0.99
 
 
 @pytest.mark.corpus

@@ -37,6 +37,8 @@ from toolkit.parsing.offsets import TextBuilder
 from toolkit.readers.base import Anchor, ReadDocument, ReaderError
 from toolkit.terms import Format
 
+# Tesseract's readings of "Ibid." in notes (the I as T or l, the b as h).
+OCR_IBID = re.compile(r"\b[Tl1][hb]id\.")
 LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
 PAGE_TOKEN = re.compile(r"\[Page\s+(?:[0-9]+[a-z]?|[ivxlcdmIVXLCDM]+)\] ?")
 PAGE_NUMBER = re.compile(r"[0-9]{1,4}|[ivxlcdm]{1,6}", re.I)
@@ -62,6 +64,7 @@ class Line:
     size: float  # the body size of the line
     start: int = 0  # in source
     kind: str = "body"  # "body", "title", "head", "folio", "note"
+    ocr: bool = False  # on a page whose text layer is OCR (no raised glyphs at all)
     # Marker spans of `text` with the number each stands for (a note's own label first).
     marks: list[tuple[int, int, str]] = field(default_factory=list)
 
@@ -107,8 +110,11 @@ def _extract(pdf) -> tuple[list[list[Line]], list[float | None], list[str]]:
         textpage = page.get_textpage()
         lines = _lines(raw, textpage, i + 1)
         rule = _rule(raw, page)
-        if rule is None and lines and not any(any(ln.raised) for ln in lines):
-            rule = _drawn_rule(page)  # an OCR'd scan: the rule is in the image
+        if lines and _scanned(raw, page) and not any(any(ln.raised) for ln in lines):
+            for line in lines:
+                line.ocr = True
+            if rule is None:
+                rule = _drawn_rule(page)  # an OCR'd scan: the rule is in the image
         pages.append(lines)
         rules.append(rule)
         labels.append(pdf.get_page_label(i) or str(i + 1))
@@ -125,6 +131,16 @@ def _rule(raw, page) -> float | None:
         if y1 - y0 < 3 and 30 < x1 - x0 < 300 and (best is None or y0 > best):
             best = y0
     return best
+
+
+def _scanned(raw, page) -> bool:
+    """A page that is one picture (a scan, with OCR text over it, if any)."""
+    width, height = page.get_size()
+    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=1):
+        x0, y0, x1, y1 = obj.get_bounds()
+        if x1 - x0 > 0.8 * width and y1 - y0 > 0.8 * height:
+            return True
+    return False
 
 
 def _drawn_rule(page) -> float | None:
@@ -266,7 +282,7 @@ def _notes(pages: list[list[Line]], spacing: float) -> list[NoteLines]:
     notes: list[NoteLines] = []
     ended = True  # the last note so far ended on its page (a short last line after a full stop)
     for lines in pages:
-        ocr = not any(any(ln.raised) for ln in lines)
+        ocr = bool(lines) and lines[0].ocr
         prev = None
         for line in (ln for ln in lines if ln.kind == "note"):
             n = 0
@@ -299,7 +315,7 @@ def _find_markers(pages: list[list[Line]], notes: list[NoteLines], repairs: list
     """Marker spans of body lines (Line.marks); source offsets of the markers guessed (OCR)."""
     ocr_pages = set()
     for k, lines in enumerate(pages, start=1):
-        if not any(any(ln.raised) for ln in lines):
+        if lines and lines[0].ocr:
             ocr_pages.add(k)
             continue
         for line in lines:
@@ -348,10 +364,10 @@ def _ocr_candidates(body: list[Line], spacing: float) -> list[tuple[float, Line,
                 if strength:
                     offset = i + len(glyph) - 1 if len(glyph) == 2 else i
                     candidates.append((strength, line, offset, i + len(glyph)))
-            if ch == "“":
+            if ch == "“" or ch == "\"" and text[i + 1:i + 2].isalnum():
                 quote_open = True
             elif ch in "”\"":
-                quote_open = ch == "\"" and not quote_open
+                quote_open = False
     return candidates
 
 
@@ -391,7 +407,9 @@ def _assign(notes: list[NoteLines], candidates: list[tuple[float, Line, int, int
 def _mark_strength(glyph: str, before: str, before2: str, quote_open: bool) -> float:
     if glyph.isdigit():  # glued to a word, or to punctuation after one: not "9.25" nor "1918,"
         return 3 if before.isalpha() or before in ".,;:)”’\"" and not before2.isdigit() else 0
-    if len(glyph) == 2 or glyph in "*®°™©“‘":
+    if len(glyph) == 2:  # "?”" ends a quoted question; "””" or ".”°" is a quote and a marker
+        return _mark_strength(glyph[1], glyph[0], before, quote_open) if glyph[0] in "?!" else 3
+    if glyph in "*®°™©“‘":
         return 3
     if glyph in "?!":  # a real one never follows punctuation
         return 3 if before in ".,;:" else 1
@@ -533,6 +551,8 @@ def _emit(builder: TextBuilder, lines: list[Line], compounds: set[str], repairs:
             events.append((m.start(), m.end(), "", "page"))
         for m in re.finditer(r"[ﬀ-ﬆ]| {2,}", text):
             events.append((m.start(), m.end(), LIGATURES.get(m.group(0), " "), "fix"))
+        if line.ocr and markers is None:
+            events.extend((m.start(), m.end(), "Ibid.", "fix") for m in OCR_IBID.finditer(text))
         events.sort()
         pos = 0
         for s, e, rep, kind in events:
