@@ -41,6 +41,8 @@ from toolkit.terms import Format
 OCR_IBID = re.compile(r"\b[Tl1][hb]id\.")
 LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
 PAGE_TOKEN = re.compile(r"\[Page\s+(?:[0-9]+[a-z]?|[ivxlcdmIVXLCDM]+)\] ?")
+PAGE_HEAD = re.compile(r"\[Page(?:\s+[0-9ivxlcdmIVXLCDM]+[a-z]?)?$")
+PAGE_TAIL = re.compile(r"(?:[0-9ivxlcdmIVXLCDM]+[a-z]?)?\] ?")
 PAGE_NUMBER = re.compile(r"[0-9]{1,4}|[ivxlcdm]{1,6}", re.I)
 TERMINAL = re.compile(r"[.!?:][\"'”’)\]]*$|[”’\"]$")
 WORD = re.compile(r"[^\W\d_]+")
@@ -533,15 +535,31 @@ def _note(source: str, note: NoteLines, compounds: set[str]) -> Note:
     return Note(note.label, note.lines[0].start, note.lines[-1].end, text.strip(), offsets)
 
 
+def _split_page_tokens(lines: list[Line]) -> dict[int, list[tuple[int, int]]]:
+    """The pieces of `[Page N]` tokens that a line end cut in two, by line index."""
+    pieces: dict[int, list[tuple[int, int]]] = {}
+    for k in range(len(lines) - 1):
+        head = PAGE_HEAD.search(lines[k].text)
+        if head is None:
+            continue
+        tail = PAGE_TAIL.match(lines[k + 1].text)
+        if tail is not None and PAGE_TOKEN.fullmatch(f"{head.group(0)} {tail.group(0).strip()} "):
+            pieces.setdefault(k, []).append((head.start(), len(lines[k].text)))
+            pieces.setdefault(k + 1, []).append((0, tail.end()))
+    return pieces
+
+
 def _emit(builder: TextBuilder, lines: list[Line], compounds: set[str], repairs: list[Repair],
           markers: list[Marker] | None, on_line=None) -> None:
     """Append lines as one run of text: markers rendered (a note's label dropped), ligatures
     undone, [Page N] dropped, line ends joined with a space or a rejoined hyphenated word."""
+    split_tokens = _split_page_tokens(lines)
     for k, line in enumerate(lines):
         if on_line is not None:
             on_line(line)
         text, base = line.text, line.start
         events: list[tuple[int, int, str, str]] = []  # (start, end, replacement, kind) in the line
+        events.extend((s, e, "", "page") for s, e in split_tokens.get(k, ()))
         for s, e, label in line.marks:
             if markers is None:
                 events.append((s, e + (1 if text[e:e + 1] == " " else 0), "", "label"))
