@@ -119,3 +119,19 @@ def test_ocr_markers_are_flagged_repaired():
     (doc,) = read(path.read_bytes(), path.name)
     assert all(MARKER_REPAIRED in f.flags for f in doc.layout.footnotes if f.marker is not None)
     assert any(r.kind == "marker-repaired" for r in doc.layout.repairs)
+
+
+def test_ocr_markers_chosen_in_order_on_the_notes_pages():
+    """Tesseract's markers (’ ® a doubled quote) beat real closing quotes; each note gets one."""
+    from toolkit.readers.pdf import Line, NoteLines, _assign, _ocr_candidates
+
+    def line(page: int, y: float, text: str) -> Line:
+        return Line(page, text, [11.0] * len(text), [False] * len(text), (72, y - 3, 500, y + 8), y, 11.0)
+
+    body = [line(1, 700, "He wrote that “the war is over.” Peace came in Europe.’ Then"),
+            line(1, 686, "the talks failed.®"),
+            line(2, 700, "Nobody said “enough.”” The end came.")]
+    notes = [NoteLines(str(k), [line(page, 100, "note")]) for k, page in ((1, 1), (2, 1), (3, 2))]
+    chosen = _assign(notes, _ocr_candidates(body, 14.0))
+    assert [(n.label, ln.text[s:e]) for n, (ln, s, e) in chosen] == [("1", "’"), ("2", "®"), ("3", "”")]
+    assert chosen[2][1][1] == len("Nobody said “enough.”")
