@@ -36,6 +36,9 @@ def test_sample_markers_link_to_notes_across_the_page_turn(sample):
     assert [f.label for f in fns] == ["1", "2", "3", "4"]
     assert all(f.flags == [] and f.marker is not None for f in fns)
     assert fns[0].note.text == "PRO F.O. 371/3300/1001."
+    four = fns[3].note
+    assert four.text == "Cabinet Papers, PRO CAB 23/5/311; compare The Courier Question, p. 4."
+    assert [four.text[a:b] for a, b in four.emphasis] == ["The Courier Question"]
     # Note 3 starts at the foot of page 1 and ends below the rule of page 2.
     assert fns[2].note.text.endswith(
         "will henceforth be cited as PRO F.O. 371 followed by the volume and document numbers.")

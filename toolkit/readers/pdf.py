@@ -33,7 +33,7 @@ from toolkit.parsing.layout import (
     Paragraph,
     Repair,
 )
-from toolkit.parsing.offsets import TextBuilder
+from toolkit.parsing.offsets import OffsetMap, TextBuilder
 from toolkit.readers.base import Anchor, ReadDocument, ReaderError
 from toolkit.terms import Format
 
@@ -51,6 +51,8 @@ COMPOUND = re.compile(r"([^\W\d_]+)-([^\W\d_]+)")
 OCR_MARK = re.compile(r"(?<=\S)([’‘“”\"'*®°?™©!]{1,2}|[0-9]{1,2})(?=\s|$)")
 OCR_LABEL = re.compile(r"[0-9’‘“”\"'*®°?™©!%»«•§#^~]{1,3} (?=[A-Z])|[’‘“”\"'*®°?™©!%»«•§#^~]{1,2}(?=[A-Z])")
 MARK_CHARS = set("0123456789*†‡")
+ITALIC_FLAG = 64  # the Italic bit of a PDF font descriptor's flags (the standard 14 fonts have none)
+ITALIC_NAME = re.compile(rb"Italic|Oblique", re.I)
 
 
 @dataclass
@@ -67,6 +69,7 @@ class Line:
     start: int = 0  # in source
     kind: str = "body"  # "body", "title", "head", "folio", "note"
     ocr: bool = False  # on a page whose text layer is OCR (no raised glyphs at all)
+    italic: list[bool] = field(default_factory=list)  # per character: set in an italic font
     # Marker spans of `text` with the number each stands for (a note's own label first).
     marks: list[tuple[int, int, str]] = field(default_factory=list)
 
@@ -165,8 +168,11 @@ def _lines(raw, textpage, page_no: int) -> list[Line]:
     tp = textpage.raw
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     ox, oy = ctypes.c_double(), ctypes.c_double()
+    flags = ctypes.c_int()
+    name = ctypes.create_string_buffer(80)
+    fonts: dict[bytes, bool] = {}  # font name: italic
     lines: list[Line] = []
-    glyphs: list[tuple[str, float, float, float, float, float, float]] = []
+    glyphs: list[tuple[str, float, float, float, float, float, float, int]] = []
     for i in range(raw.FPDFText_CountChars(tp)):
         code = raw.FPDFText_GetUnicode(tp, i)
         if code in (10, 13) or (code < 32 and code != 2) or code == 0xFFFE:
@@ -178,7 +184,12 @@ def _lines(raw, textpage, page_no: int) -> list[Line]:
             continue
         raw.FPDFText_GetCharBox(tp, i, left, right, bottom, top)
         raw.FPDFText_GetCharOrigin(tp, i, ox, oy)
-        glyph = (ch, raw.FPDFText_GetFontSize(tp, i), left.value, bottom.value, right.value, top.value, oy.value)
+        raw.FPDFText_GetFontInfo(tp, i, name, 80, flags)
+        font = name.value
+        italic = fonts.get(font)
+        if italic is None:
+            italic = fonts[font] = bool(flags.value & ITALIC_FLAG or ITALIC_NAME.search(font))
+        glyph = (ch, raw.FPDFText_GetFontSize(tp, i), left.value, bottom.value, right.value, top.value, oy.value, italic)
         if glyphs and ch != " ":
             prev = next((g for g in reversed(glyphs) if g[0] != " "), glyphs[-1])
             back = glyph[2] < prev[2] - 1 and abs(glyph[6] - prev[6]) > 2
@@ -200,7 +211,9 @@ def _line(glyphs: list, page_no: int) -> Line:
     baseline = median(g[6] for g in inked if round(g[1], 1) == size)
     raised = [g[1] < 0.85 * size and g[6] > baseline + 0.15 * size and not g[0].isspace() for g in glyphs]
     bbox = (min(g[2] for g in inked), min(g[3] for g in inked), max(g[4] for g in inked), max(g[5] for g in inked))
-    return Line(page_no, "".join(g[0] for g in glyphs), [g[1] for g in glyphs], raised, bbox, baseline, size)
+    line = Line(page_no, "".join(g[0] for g in glyphs), [g[1] for g in glyphs], raised, bbox, baseline, size)
+    line.italic = [bool(g[7]) for g in glyphs]
+    return line
 
 
 def _squash(text: str) -> str:
@@ -532,7 +545,29 @@ def _note(source: str, note: NoteLines, compounds: set[str]) -> Note:
     builder = TextBuilder(source)
     _emit(builder, note.lines, compounds, [], None)
     text, offsets = builder.build()
-    return Note(note.label, note.lines[0].start, note.lines[-1].end, text.strip(), offsets)
+    if text[:1].isspace():  # a label alone on its line: drop the space that joined the next
+        lead = len(text) - len(text.lstrip())
+        text = text[lead:]
+        offsets = OffsetMap(tuple((max(n0 - lead, 0), n1 - lead, s0 + (max(lead - n0, 0) if v else 0), s1, v)
+                                  for n0, n1, s0, s1, v in offsets.segments if n1 > lead))
+    text = text.rstrip()
+    italic = {ln.start + i for ln in note.lines for i, it in enumerate(ln.italic) if it}
+    emphasis = _emphasis(text, offsets, italic) if italic else []
+    return Note(note.label, note.lines[0].start, note.lines[-1].end, text, offsets, emphasis)
+
+
+def _emphasis(text: str, offsets: OffsetMap, italic: set[int]) -> list[tuple[int, int]]:
+    """Runs of the note's text set in italics; the spaces between italic words join a run."""
+    spans: list[list[int]] = []
+    for n0, n1, s0, s1, verbatim in offsets.segments:
+        for k in range(n0, min(n1, len(text))):
+            src = s0 + (k - n0) if verbatim else s0
+            if src in italic and not text[k].isspace():
+                if spans and not text[spans[-1][1]:k].strip():
+                    spans[-1][1] = k + 1
+                else:
+                    spans.append([k, k + 1])
+    return [(a, b) for a, b in spans]
 
 
 def _split_page_tokens(lines: list[Line]) -> dict[int, list[tuple[int, int]]]:

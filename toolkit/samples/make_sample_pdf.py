@@ -8,8 +8,8 @@ Run from the repository root, with reportlab installed in the venv only for this
 Every line is placed by hand, as a word processor would print it, so that the
 sample holds what the reader must undo: superscript markers, notes below a short
 rule at the page foot (note 3 runs on to page 2), a running head from page 2,
-page numbers, a word hyphenated at a line end ("propa-" / "ganda") and a compound
-broken at its own hyphen ("Brest-" / "Litovsk"). The text is invented for the
+page numbers, a word hyphenated at a line end ("propa-" / "ganda"), a compound
+broken at its own hyphen ("Brest-" / "Litovsk") and a title in italics in note 4. The text is invented for the
 toolkit's demo; its archival references are illustrative.
 """
 
@@ -50,7 +50,7 @@ PAGE2 = [
 ]
 NOTES2 = [
     (None, "PRO F.O. 371 followed by the volume and document numbers."),
-    ("4", "Cabinet Papers, PRO CAB 23/5/311."),
+    ("4", "Cabinet Papers, PRO CAB 23/5/311; compare *The Courier Question*, p. 4."),
 ]
 
 
@@ -72,8 +72,11 @@ def notes(c: canvas.Canvas, y: float, items: list[tuple[str | None, str]]) -> No
             c.setFont("Times-Roman", 6)
             c.drawString(x, y + 3, label)
             x += c.stringWidth(label + " ", "Times-Roman", 6)
-        c.setFont("Times-Roman", NOTE)
-        c.drawString(x, y, text)
+        for k, part in enumerate(text.split("*")):  # *...*: italics, as for a title
+            font = "Times-Italic" if k % 2 else "Times-Roman"
+            c.setFont(font, NOTE)
+            c.drawString(x, y, part)
+            x += c.stringWidth(part, font, NOTE)
         y -= NOTE + 2
 
 
