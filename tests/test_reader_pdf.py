@@ -129,7 +129,7 @@ def test_ocr_markers_chosen_in_order_on_the_notes_pages():
     from toolkit.readers.pdf import Line, NoteLines, _assign, _ocr_candidates
 
     def line(page: int, y: float, text: str) -> Line:
-        return Line(page, text, [11.0] * len(text), [False] * len(text), (72, y - 3, 500, y + 8), y, 11.0)
+        return Line(page, text, [False] * len(text), (72, y - 3, 500, y + 8), y, 11.0)
 
     body = [line(1, 700, "He wrote that “the war is over.” Peace came in Europe.’ Then"),
             line(1, 686, "the talks failed.®"),

@@ -1,13 +1,14 @@
 """PDF with a text layer, born digital or OCR'd: superscript markers, page-foot notes.
 
-PDFium gives every character with its box and font size. Characters are grouped
-into lines by position; each page's lines are then sorted into running head,
-page number, body and notes (below the footnote rule, or for OCR'd pages without
-one, below the widest gap near the page foot). A marker is a small raised digit
+PDFium gives every character with its box, font size and font. Characters are
+grouped into lines by position; each page's lines are then sorted into running
+head, page number, body and notes (below the short footnote rule: a drawn path,
+or on an OCR'd scan a row of the page image). A marker is a small raised digit
 in a body line; a note starts with one at its line's start and runs on, across
-the page turn if need be. OCR turns markers into ’ ” ° ® * or plain digits: on
-such pages the markers are guessed from the glyphs glued after words, as many as
-the page has new notes, and the footnotes flagged repaired.
+the page turn if need be. OCR turns markers into ’ ” ° ® * or plain digits, or
+drops them: on scanned pages each note is given the likeliest glyph glued after
+a word on its page (or the page before), in order, and the footnote is flagged
+repaired.
 
 `source` is the text read: each page's lines joined by "\\n", pages by "\\n\\f\\n";
 one anchor per line gives its page and box in PDF points.
@@ -61,14 +62,13 @@ class Line:
 
     page: int  # 1-based
     text: str
-    sizes: list[float]  # per character of `text`
     raised: list[bool]  # per character: a small raised glyph (superscript)
     bbox: tuple[float, float, float, float]
     baseline: float
     size: float  # the body size of the line
     start: int = 0  # in source
     kind: str = "body"  # "body", "title", "head", "folio", "note"
-    ocr: bool = False  # on a page whose text layer is OCR (no raised glyphs at all)
+    ocr: bool = False  # on a scanned page (one image) whose OCR text has no raised glyphs
     italic: list[bool] = field(default_factory=list)  # per character: set in an italic font
     # Marker spans of `text` with the number each stands for (a note's own label first).
     marks: list[tuple[int, int, str]] = field(default_factory=list)
@@ -114,7 +114,7 @@ def _extract(pdf) -> tuple[list[list[Line]], list[float | None], list[str]]:
         page = pdf[i]
         textpage = page.get_textpage()
         lines = _lines(raw, textpage, i + 1)
-        rule = _rule(raw, page)
+        rule = _rule(raw, page, min((ln.bbox[0] for ln in lines), default=0))
         if lines and _scanned(raw, page) and not any(any(ln.raised) for ln in lines):
             for line in lines:
                 line.ocr = True
@@ -128,12 +128,13 @@ def _extract(pdf) -> tuple[list[list[Line]], list[float | None], list[str]]:
     return pages, rules, labels
 
 
-def _rule(raw, page) -> float | None:
-    """The height of the short horizontal rule LibreOffice and Word draw above the notes."""
+def _rule(raw, page, margin: float) -> float | None:
+    """The height of the short horizontal rule LibreOffice and Word draw at the left margin
+    above the notes (the lowest such, as an underlined word higher up is one too)."""
     best = None
     for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=1):
         x0, y0, x1, y1 = obj.get_bounds()
-        if y1 - y0 < 3 and 30 < x1 - x0 < 300 and (best is None or y0 > best):
+        if y1 - y0 < 3 and 30 < x1 - x0 < 300 and x0 < margin + 5 and (best is None or y0 < best):
             best = y0
     return best
 
@@ -211,7 +212,7 @@ def _line(glyphs: list, page_no: int) -> Line:
     baseline = median(g[6] for g in inked if round(g[1], 1) == size)
     raised = [g[1] < 0.85 * size and g[6] > baseline + 0.15 * size and not g[0].isspace() for g in glyphs]
     bbox = (min(g[2] for g in inked), min(g[3] for g in inked), max(g[4] for g in inked), max(g[5] for g in inked))
-    line = Line(page_no, "".join(g[0] for g in glyphs), [g[1] for g in glyphs], raised, bbox, baseline, size)
+    line = Line(page_no, "".join(g[0] for g in glyphs), raised, bbox, baseline, size)
     line.italic = [bool(g[7]) for g in glyphs]
     return line
 
