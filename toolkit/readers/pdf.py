@@ -114,12 +114,13 @@ def _extract(pdf) -> tuple[list[list[Line]], list[float | None], list[str]]:
         page = pdf[i]
         textpage = page.get_textpage()
         lines = _lines(raw, textpage, i + 1)
-        rule = _rule(raw, page, min((ln.bbox[0] for ln in lines), default=0))
+        margin = min((ln.bbox[0] for ln in lines), default=0)
+        rule = _rule(raw, page, margin)
         if lines and _scanned(raw, page) and not any(any(ln.raised) for ln in lines):
             for line in lines:
                 line.ocr = True
             if rule is None:
-                rule = _drawn_rule(page)  # an OCR'd scan: the rule is in the image
+                rule = _drawn_rule(page, margin)  # an OCR'd scan: the rule is in the image
         pages.append(lines)
         rules.append(rule)
         labels.append(pdf.get_page_label(i) or str(i + 1))
@@ -149,16 +150,19 @@ def _scanned(raw, page) -> bool:
     return False
 
 
-def _drawn_rule(page) -> float | None:
+def _drawn_rule(page, margin: float) -> float | None:
     """The footnote rule of a scanned page: a pixel row dark from the left margin for about
-    110 points and blank to its right (rendered at 72 dpi; numpy comes with spaCy)."""
+    110 points and blank to its right (rendered at 72 dpi, a pixel a point; numpy comes with spaCy)."""
     import numpy as np
 
     pixels = page.render(scale=1, grayscale=True).to_numpy()
     if pixels.ndim == 3:
         pixels = pixels[:, :, 0]
-    height = page.get_size()[1]
-    left, right = pixels[:, 76:186], pixels[:, 195:530]
+    width, height = page.get_size()
+    x = max(int(margin), 0)
+    left, right = pixels[:, x + 4:x + 114], pixels[:, x + 123:int(width) - x]
+    if left.shape[1] < 100 or right.shape[1] < 100:
+        return None
     rows = np.nonzero(((left < 160).mean(axis=1) > 0.9) & ((right > 230).mean(axis=1) > 0.97))[0]
     rows = rows[rows > 60]
     return float(height - rows[0]) if len(rows) else None
