@@ -326,8 +326,8 @@ def _notes(pages: list[list[Line]], spacing: float) -> list[NoteLines]:
                 notes[-1].lines.append(line)
         if lines and notes and notes[-1].lines[-1].page == lines[0].page:
             last = notes[-1].lines[-1]
-            width = max(ln.bbox[2] for ln in lines)
-            ended = bool(TERMINAL.search(last.text)) and last.bbox[2] < width - 0.15 * (width - lines[0].bbox[0])
+            left, right = min(ln.bbox[0] for ln in lines), max(ln.bbox[2] for ln in lines)
+            ended = bool(TERMINAL.search(last.text)) and last.bbox[2] < right - 0.15 * (right - left)
     return notes
 
 
