@@ -7,7 +7,7 @@ import re
 import pytest
 
 from toolkit.errors import ConfigError
-from toolkit.parsing.archives import load_archives
+from toolkit.archives_config import load_archives
 from toolkit.parsing.citations import (
     ARCHIVAL, COMMENTARY, CROSS_REFERENCE, IBID, PUBLISHED, SHORT_FORM, UNPARSED, parse_note, parse_notes,
 )
@@ -75,7 +75,7 @@ def test_user_archive_file_extends_the_patterns(tmp_path):
 def test_bad_archive_file_names_the_file_and_the_fix(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text("[[archive]]\nid = \"X\"\n[[archive.pattern]]\nregex = '''(unclosed'''\n", "utf-8")
-    with pytest.raises(ConfigError, match=r"bad\.toml, archive #1, pattern #1: the regex does not compile"):
+    with pytest.raises(ConfigError, match=r"bad\.toml, archive #1 \(X\), pattern #1, field `regex`: the regex does not compile"):
         load_archives([bad])
 
 

@@ -30,7 +30,8 @@ from toolkit.errors import (
     UnreadableFileError,
 )
 from toolkit.models import DocumentVersion
-from toolkit.parsing.archives import Archives, load_archives
+from toolkit.archives_config import load_archives
+from toolkit.parsing.archives import Archives
 from toolkit.parsing.document import KINDS, ParsedDocument, parse_document
 from toolkit.parsing.footnotes import MARKER_WITHOUT_NOTE, NOTE_WITHOUT_MARKER
 from toolkit.store import transaction

@@ -36,7 +36,7 @@ def ingest(
     still go in. Exit code 1 if any file failed.
     """
     from toolkit.ingest import FAILED, ingest_paths
-    from toolkit.parsing.archives import load_archives
+    from toolkit.archives_config import load_archives
     from toolkit.parsing.document import KINDS
 
     if kind is not None and kind not in KINDS:
