@@ -137,8 +137,8 @@ def test_nothing_in_a_note_is_dropped(seeds, archives):
             assert fn.note.text[c.start : c.end] == c.raw
             covered.update(range(c.start, c.end))
         leftover = "".join(ch for i, ch in enumerate(fn.note.text) if i not in covered)
-        # only separators and connectives between citations are left over
-        assert re.sub(r"\b(?:and|or)\b", "", leftover).strip(" ;,") == "", (fn.label, leftover)
+        # only separators (closing periods included) and connectives between citations are left over
+        assert re.sub(r"\b(?:and|or)\b", "", leftover).strip(" ;,.") == "", (fn.label, leftover)
 
 
 def test_kinds_on_small_notes(archives):
