@@ -66,7 +66,7 @@ ABBREVIATIONS = {
 }
 SIGNAL = re.compile(
     r"(?P<signal>See also|Also see|See especially|See generally|But see|See, for example,|See, e\.g\.,|See"
-    r"|Cited in|Quoted in|Quote from|Cf\.|Compare|Vgl\.|Voir|For [^,;]{3,80}?,\s*see(?: also| especially)?)\s+",
+    r"|Cited in|Quoted in|Quote from|Cf\.|Compare|Vgl\.|Voir|For [^,;]{3,200}?,\s*see(?: also| especially)?)\s+",
     re.I,
 )
 CONNECTIVE = re.compile(r"(?:and|or|also)\s+", re.I)
@@ -298,6 +298,7 @@ def _sentence_end(text: str, i: int) -> bool:
     return True
 
 
+TRAILING_PAREN = re.compile(r"\s*\((?P<cit>(?:[Ii]bid|[Ss]ee|[Cc]f\.|[Qq]uoted in|[Cc]ited in)\b[^()]*)\)\s*[.;,]?\s*$")
 SPLIT_AFTER_PUBLICATION = re.compile(r"(?<=\))(?:,\s*(?:pp?\.\s*[\d–-]+\s*,\s*)?)?\s*and\s+(?=[A-Z])")
 
 
@@ -311,18 +312,24 @@ def _split_works(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans.append((pos, end))
     out = []
     for s, e in spans:
+        while s < e and text[s] in " \t;,":
+            s += 1
+        # "… maritime rights (ibid., pp. 459–460)": the citation in parentheses is one of its own
+        if (pm := TRAILING_PAREN.search(text, s, e)) is not None and pm.start() > s:
+            out.extend(_split_works(text, s, pm.start()))
+            out.append((pm.start("cit"), pm.end("cit")))
+            continue
         # "Knox delivered the papers ... See note 5 above and The Papers of ..., Vol. 10" -> two
         m = re.match(r"(?:See\s+)?(?:(?:foot)?notes?\s+\d+(?:\s+and\s+\d+)?\s+(?:above|below)|chapter\s+\d+\s+above)"
                      r"(?:\s+and\s+(?:especially\s+)?|,\s+and\s+|;\s*)(?=[A-Z])", text[s:e], re.I)
         if m is None:
-            m2 = re.match(r"(?:For [^,;]{3,120}?,\s*)?see\s+(?:(?:foot)?notes?\s+\d+\s+(?:above|below))"
+            m2 = re.match(r"(?:For [^,;]{3,200}?,\s*)?see\s+(?:(?:foot)?notes?\s+\d+\s+(?:above|below))"
                           r"\s+and\s+(?:especially\s+)?(?=[A-Z])", text[s:e], re.I)
             m = m2
         if m is not None:
             cut = s + m.end()
-            pointer_end = s + len(m.group(0).rstrip()) - len(re.search(r"(?:\s+and\s+(?:especially\s+)?|,\s+and\s+|;\s*)$",
-                                                                       m.group(0)).group(0))
-            out.append((s, pointer_end))
+            conn = re.search(r"(?:\s+and\s+(?:especially\s+)?|,\s+and\s+|;\s*)$", m.group(0))
+            out.append((s, s + conn.start()))  # type: ignore[union-attr]
             out.append((cut, e))
         else:
             out.append((s, e))
@@ -476,6 +483,13 @@ def _commentary(cit: Citation) -> Citation:
     return cit
 
 
+SUBJECT_VERB = re.compile(
+    r"^(?:(?:The|This|That|These|Those|In|On|By|At|For|After|Before|When|While|Although)\s+)?(?:[A-Z][\w’'.-]*\s+){1,4}"
+    r"(?:\w+ed|was|were|had|did|wrote|told|made|became|took|sent|gave|led|held|left|began|met|saw|knew|thought"
+    r"|found|noted|served|joined|include[sd]?|contained|is|are|has|have|appears?|seems?)\b(?!\s+(?:in|by)\s+[A-Z][\w\s]*,\s*\d)"
+)
+
+
 def _prose(body: str, strict: bool = False) -> bool:
     """Does this read as the author's own sentence rather than a citation?"""
     words = re.findall(r"[A-Za-z’']+", URL.sub("", body))
@@ -485,6 +499,8 @@ def _prose(body: str, strict: bool = False) -> bool:
     hits = sum(1 for w in lower if w in PROSE)
     if strict:
         return hits >= 3 and hits / len(words) > 0.12
+    if not strict and SUBJECT_VERB.match(body) and not LETTER.match(body):
+        return True
     verbs = sum(1 for w in lower if re.fullmatch(r"\w+ed|\w+ing", w) and w not in {"united", "limited", "red"})
     return (hits >= 2 and hits / len(words) > 0.08) or (hits >= 1 and verbs >= 2 and len(words) > 8)
 
@@ -606,13 +622,27 @@ def _keywords(cit: Citation) -> set[str]:
     body = PAGES.sub(" ", body)
     body = re.sub(r"\b(?:Vol\.|Volume)\s*[\dIVXivx]+\b|\bnotes? on\b", " ", body)
     body = DATE.sub(" ", body)
-    return {w for w in _words(body) if w not in NAME_STOP and w not in MONTHS and not w.isdigit() or re.fullmatch(r"1[5-9]\d\d", w)}
+    return {w for w in _words(body)
+            if w not in NAME_STOP and w not in MONTHS and (not w.isdigit() or re.fullmatch(r"1[5-9]\d\d", w))}
 
 
 def _full_words(cit: Citation) -> set[str]:
     facts = FACTS.search(cit.raw)
     head = cit.raw[: facts.start()] if facts else cit.raw
     return set(_words(head)) | set(_words(cit.defines or ""))
+
+
+def _is_full(cit: Citation) -> bool:
+    """Does the citation give the work in full (publication facts, a location, a URL, a defined short title)?"""
+    return bool(cit.references or cit.defines or FACTS.search(cit.raw) or URL.search(cit.raw))
+
+
+def _maybe_short(cit: Citation) -> bool:
+    """A printed citation without publication facts may be a short form of a full one."""
+    if cit.kind not in (PRINTED_PRIMARY, PUBLISHED, UNPARSED) or _is_full(cit):
+        return False
+    body = _strip_signal(cit.raw)
+    return not re.search(r"\bCong\.|\bStat\.|\bSess\.|^Foreign Relations,\s*\d{4}", body)
 
 
 def _volume_of(raw: str) -> str | None:
@@ -622,7 +652,7 @@ def _volume_of(raw: str) -> str | None:
 
 def _matches(short: Citation, full: Citation) -> int:
     """0: no; 1: author/title words; 2: the short title it defined ("hereafter Message, 1861")."""
-    if full.kind not in FULL or full is short:
+    if full.kind not in FULL or full is short or not _is_full(full):
         return 0
     body = _strip_signal(short.raw)
     if full.defines and _words(full.defines) and " ".join(_words(full.defines)) in " ".join(_words(body)):
@@ -636,7 +666,7 @@ def _matches(short: Citation, full: Citation) -> int:
     # "Basler, Papers of Abraham Lincoln, Vol. IV" -> "Roy Basler, ed., Collected Works of Abraham Lincoln, Vol. IV"
     if short.author and full.author:
         surname = _words(short.author)[-1:]
-        if surname and surname[0] in _words(full.author) and len(keys & words) >= max(2, int(0.6 * len(keys))):
+        if surname and surname[0] in _words(full.author) and len(keys & words) >= 3 and len(keys & words) > 0.6 * len(keys):
             return 1
     return 0
 
@@ -654,6 +684,12 @@ def resolve_citations(notes: list[ParsedNote]) -> None:
                     cit.kind = UNPARSED  # a bare title no full citation explains (another document may)
             elif cit.kind == IBID:
                 _resolve_ibid(notes, n, k, cit)
+            elif _maybe_short(cit):  # "Moran, Journal, December 22, 1862, Vol. II, p. 1099"
+                found = _find_full(notes, n, k, cit)
+                if found is not None:
+                    cit.kind = SHORT_FORM
+                    cit.resolves_to, cit.target = found
+                    cit.chain = [found[0]]
     for n, note in enumerate(notes):
         for cit in note.citations:
             _fill_reach(notes, n, cit)
@@ -753,7 +789,7 @@ def resolve_publication(documents: list[tuple[str, list[ParsedNote | None]]]) ->
             if note is None:
                 continue
             for cit in note.citations:
-                if cit.kind not in (SHORT_FORM, UNPARSED) or cit.resolves_to is not None:
+                if cit.resolves_to is not None or not (cit.kind == SHORT_FORM or _maybe_short(cit)):
                     continue
                 found = None
                 for e in range(d - 1, -1, -1):
