@@ -66,7 +66,7 @@ ABBREVIATIONS = {
 }
 SIGNAL = re.compile(
     r"(?P<signal>See also|Also see|See especially|See generally|But see|See, for example,|See, e\.g\.,|See"
-    r"|Cited in|Quoted in|Quote from|Cf\.|Compare|Vgl\.|Voir|For [^,;]{3,200}?,\s*see(?: also| especially)?)\s+",
+    r"|Cited in|Quoted in|Quote from|Cf\.|Compare|Vgl\.|Voir|For [^;]{3,200}?,\s*see(?: also| especially)?)\s+",
     re.I,
 )
 CONNECTIVE = re.compile(r"(?:and|or|also)\s+", re.I)
@@ -298,6 +298,8 @@ def _sentence_end(text: str, i: int) -> bool:
     return True
 
 
+PAREN_FILE = re.compile(r"\((?P<cit>File Nos?\.\s[^()]*)\)")
+SPLIT_AND = re.compile(r"(?<=[\d)])\s+and\s+(?=“|(?:[A-Z][\w.'’-]*\s+){1,4}to\s+[A-Z])")
 TRAILING_PAREN = re.compile(r"\s*\((?P<cit>(?:[Ii]bid|[Ss]ee|[Cc]f\.|[Qq]uoted in|[Cc]ited in)\b[^()]*)\)\s*[.;,]?\s*$")
 SPLIT_AFTER_PUBLICATION = re.compile(r"(?<=\))(?:,\s*(?:pp?\.\s*[\d–-]+\s*,\s*)?)?\s*and\s+(?=[A-Z])")
 
@@ -314,6 +316,17 @@ def _split_works(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for s, e in spans:
         while s < e and text[s] in " \t;,":
             s += 1
+        # "… two paragraphs as follows (File No. 861.51/293):": the reference is a citation of its own
+        if (pm := PAREN_FILE.search(text, s, e)) is not None:
+            out.extend(_split_works(text, s, pm.start()))
+            out.append((pm.start("cit"), pm.end("cit")))
+            out.extend(_split_works(text, pm.end(), e))
+            continue
+        # "…, pp. 77–87 and Low to Fish, August 4, 1872, …": two works
+        if (am := SPLIT_AND.search(text, s, e)) is not None:
+            out.extend(_split_works(text, s, am.start()))
+            out.extend(_split_works(text, am.end(), e))
+            continue
         # "… maritime rights (ibid., pp. 459–460)": the citation in parentheses is one of its own
         if (pm := TRAILING_PAREN.search(text, s, e)) is not None and pm.start() > s:
             out.extend(_split_works(text, s, pm.start()))
@@ -323,7 +336,7 @@ def _split_works(text: str, start: int, end: int) -> list[tuple[int, int]]:
         m = re.match(r"(?:See\s+)?(?:(?:foot)?notes?\s+\d+(?:\s+and\s+\d+)?\s+(?:above|below)|chapter\s+\d+\s+above)"
                      r"(?:\s+and\s+(?:especially\s+)?|,\s+and\s+|;\s*)(?=[A-Z])", text[s:e], re.I)
         if m is None:
-            m2 = re.match(r"(?:For [^,;]{3,200}?,\s*)?see\s+(?:(?:foot)?notes?\s+\d+\s+(?:above|below))"
+            m2 = re.match(r"(?:For [^;]{3,200}?,\s*)?see\s+(?:(?:foot)?notes?\s+\d+\s+(?:above|below))"
                           r"\s+and\s+(?:especially\s+)?(?=[A-Z])", text[s:e], re.I)
             m = m2
         if m is not None:
@@ -363,7 +376,8 @@ def _merge_shared_locations(text: str, cits: list[Citation]) -> list[Citation]:
             if SHARED_LOCATION.search(before) or re.search(r"\bboth\b|\ball\b", before):
                 k = len(out)
                 while k > 0 and out[k - 1].kind in (SHORT_FORM, UNPARSED, COMMENTARY) and LETTER.match(
-                        _strip_signal(out[k - 1].raw)) and ";" in text[out[k - 1].end : cit.start + 1]:
+                        _strip_signal(out[k - 1].raw)) and re.fullmatch(r"[\s.,]*(?:;|and)\s*(?:see also\s+)?",
+                                                                     text[out[k - 1].end : (out[k].start if k < len(out) else cit.start)], re.I):
                     k -= 1
                 if k < len(out):
                     first = out[k]
