@@ -86,15 +86,15 @@ PAGES = re.compile(
     r"(?:(?:\s*,\s*|\s+and\s+)\d+(?:\s*[-–]\s*\d+)?(?:ff)?)*(?:ff\.?)?|(?<=\d{4}\)),\s*\d+(?:\s*[-–]\s*\d+)?)"
 )
 CROSS_REF = re.compile(
-    r"\b(?:[Aa]nte|[Pp]ost|[Ss]upra|[Ii]nfra)\b(?!-)"
+    r"(?:^(?:[Aa]nte|[Pp]ost|[Ss]upra|[Ii]nfra)|\b(?:ante|post|supra|infra))\b(?!-)"
     r"|\b[Vv]ol\.\s+[ivx]+\b(?=,\s*pp?\.)"
     r"|\b(?:foot)?notes?\s+\d+(?:\s*(?:,|and)\s*\d+)*\s+(?:above|below)\b|^(?:foot)?notes?\s+\d+(?:\s+and\s+\d+)*$"
     r"|\bfootnote\s+\d+\b"
-    r"|^(?:[Cc]hapter|[Aa]ppendix|[Pp]art)\s+[\dIVXA-Z]+\b|\b(?:in|see|of)\s+(?:[Cc]hapter|[Aa]ppendix|[Pp]art)\s+(?:\d+|[A-Z]\b|[IVX]+\b)"
+    r"|^(?:[Cc]hapter\s+\d+|[Aa]ppendix\s+[A-Z]|[Pp]art\s+[IVX]+)\b|\b(?:in|see|of)\s+(?:[Cc]hapter\s+\d+|[Aa]ppendix\s+[A-Z]\b|[Pp]art\s+[IVX]+\b)"
     r"|\b(?:[Cc]hapter\s+\d+|[Aa]ppendix\s+[A-Z])\s+(?:above|below)\b|\b(?:discussed|cited) in (?:chapter|appendix)\b"
     r"|^(?:Printed|Not printed; see|Aide-mémoire|Dated)\b|^in full\b",
 )
-CHAPTER_POINTER = re.compile(r"^(?:[Cc]hapter|[Aa]ppendix|[Pp]art)\s+[\dIVXA-Z]+\s+\w+")
+CHAPTER_POINTER = re.compile(r"^(?:[Cc]hapter\s+\d+|[Aa]ppendix\s+[A-Z]|[Pp]art\s+[IVX]+)\s+\w+")
 TITLE_QUOTED = re.compile(r"“(?P<t>[^”]+?)[,.]?”|\"(?P<t2>[^\"]+?)[,.]?\"|(?<![\w’'])‘(?P<t3>[^’]+?)[,.]?’(?!\w)|(?<![\w'])'(?P<t4>[^']+?)[,.]?'(?!\w)|\*(?P<t5>[^*]+)\*")
 FACTS = re.compile(  # (Place: Publisher, 1981); (London, 1930); (1885); [Washington: ..., 1901]
     r"[(\[](?P<facts>[^()\[\]]*?\b(?P<year>1[4-9]\d\d|20\d\d)(?:\s*[-–]\s*\d{2,4})?)\s*[)\]]"
@@ -254,7 +254,8 @@ def segment_note(text: str, protected: list[tuple[int, int]] | None = None) -> l
         elif ch == '"':
             quote = not quote
         elif ch == "“":
-            curly += 1
+            if text.find("”", i) != -1:  # an unclosed quotation protects nothing
+                curly += 1
         elif ch == "”":
             curly = max(0, curly - 1)
             if curly == 0 and depth == 0 and text[i - 1] == "." and _sentence_end(text, i):
@@ -289,7 +290,7 @@ def _sentence_end(text: str, i: int) -> bool:
         return False
     if re.fullmatch(r"\d+(?:st|nd|rd|th|d)", bare):  # "50th Cong., 1st. Sess."
         return False
-    if word[:1].isupper() and len(bare) <= 2:  # initials such as "Ia." or "St."
+    if word[:1].isupper() and len(bare) <= 2 and bare.isalpha():  # initials such as "Ia." or "St."
         return False
     if re.match(r"[A-Z]\.\s", nxt):  # followed by an initial: "Ia. G. Temkin"
         return False
@@ -299,7 +300,12 @@ def _sentence_end(text: str, i: int) -> bool:
 
 
 PAREN_FILE = re.compile(r"\((?P<cit>File Nos?\.\s[^()]*)\)")
-SPLIT_AND = re.compile(r"(?<=[\d)])\s+and\s+(?=“|(?:[A-Z][\w.'’-]*\s+){1,4}to\s+[A-Z])")
+SPLIT_AND = re.compile(
+    r"(?<=[\d)])\s+and\s+(?=“|(?:[A-Z][\w.'’-]*\s+){1,4}to\s+[A-Z])"
+    r"|\s+and\s+(?=the [^.;]*?\b(?:discussed|cited) in (?:chapter|appendix)\b)"
+    r"|(?<=\bin)\s+(?=(?:[Aa]ppendix\s+[A-Z]|[Cc]hapter\s+\d+)\s*\.?\s*$)"
+)
+LEFT_PAGES = re.compile(r"(?:pp?\.\s*[\divxlc]+(?:\s*[-–]\s*\d+)?|\))$")
 TRAILING_PAREN = re.compile(r"\s*\((?P<cit>(?:[Ii]bid|[Ss]ee|[Cc]f\.|[Qq]uoted in|[Cc]ited in)\b[^()]*)\)\s*[.;,]?\s*$")
 SPLIT_AFTER_PUBLICATION = re.compile(r"(?<=\))(?:,\s*(?:pp?\.\s*[\d–-]+\s*,\s*)?)?\s*and\s+(?=[A-Z])")
 
@@ -323,7 +329,9 @@ def _split_works(text: str, start: int, end: int) -> list[tuple[int, int]]:
             out.extend(_split_works(text, pm.end(), e))
             continue
         # "…, pp. 77–87 and Low to Fish, August 4, 1872, …": two works
-        if (am := SPLIT_AND.search(text, s, e)) is not None:
+        if (am := SPLIT_AND.search(text, s, e)) is not None and (
+                not text[am.start() - 1 : am.start()].isdigit() and text[am.start() - 1] != ")"
+                or text[am.end()] == "“" or LEFT_PAGES.search(text, s, am.start())):
             out.extend(_split_works(text, s, am.start()))
             out.extend(_split_works(text, am.end(), e))
             continue
@@ -504,6 +512,12 @@ SUBJECT_VERB = re.compile(
 )
 
 
+PASSIVE = re.compile(
+    r"\b(?:was|were|is|are|has been|have been|had been|had|has)\s+(?:(?:first|also|not|then|later|originally|only|"
+    r"usually|routinely|still)\s+)?(?:\w+ed|\w+en|been|made|sent|held|led|left|assigned|written|given|known|a|an|the)\b"
+)
+
+
 def _prose(body: str, strict: bool = False) -> bool:
     """Does this read as the author's own sentence rather than a citation?"""
     words = re.findall(r"[A-Za-z’']+", URL.sub("", body))
@@ -513,7 +527,7 @@ def _prose(body: str, strict: bool = False) -> bool:
     hits = sum(1 for w in lower if w in PROSE)
     if strict:
         return hits >= 3 and hits / len(words) > 0.12
-    if not strict and SUBJECT_VERB.match(body) and not LETTER.match(body):
+    if not strict and (SUBJECT_VERB.match(body) or PASSIVE.search(body)) and not LETTER.match(body):
         return True
     verbs = sum(1 for w in lower if re.fullmatch(r"\w+ed|\w+ing", w) and w not in {"united", "limited", "red"})
     return (hits >= 2 and hits / len(words) > 0.08) or (hits >= 1 and verbs >= 2 and len(words) > 8)
