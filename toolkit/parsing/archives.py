@@ -27,7 +27,7 @@ DECIMAL_ITEM = rf"{DECIMAL_FILE}|\d+[a-z½]\b"
 DECIMAL_ITEMS = rf"{DECIMAL_FILE}(?:\s*,\s*(?:and\s+)?(?:{DECIMAL_ITEM}))*"
 # The rest of a reference after its core, comma by comma, up to "; " or a sentence's end
 # ("..., M133, Despatches from U.S. Ministers to Japan, Roll 32. Fish replied ...").
-TAIL = r"(?P<tail>(?:\s*,\s*(?:[^,;()“”\"]|\([^()]*\))+?(?=\s*,|\s*;|\s+and\s+“|(?:(?<=[a-z]{3})|(?<=\d))\.(?:\s|$)|\.?\s*$|\)))*)"
+TAIL = r"(?P<tail>(?:\s*,\s*(?:[^,;()“”\"]|\([^()]*\))+?(?=\s*,|\s*;|\s+and\s+“|(?<!\.[A-Z])\.\s+[A-Z][a-z]+[’']?s?\s+[a-z]|(?:(?<=[a-z]{3})|(?<=\d))\.(?:\s|$)|\.?\s*$|\)))*)"
 ITEM_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?")
 DEFINITION = re.compile(
     r"(?i:henceforth|hereafter|hereinafter)\s+(?:be\s+)?(?i:cited|referred\s+to)\s+as\s+"

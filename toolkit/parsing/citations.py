@@ -106,11 +106,11 @@ DATE = re.compile(
     r"Jan\.|Feb\.|Mar\.|Apr\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)\s*,?\s*\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b"
 )
 LETTER = re.compile(  # "Seward to Adams, March 2, 1864", "Hanna memo of April 3, 1907"
-    r"^(?P<author>(?:[A-Z][\w.'’-]*\s+){0,5}?[A-Z][\w.'’-]*(?:\s+\([^)]*\))?)\s+(?:to|memo(?:randum)? of)\s+"
-    r"(?:[A-Za-z][\w.'’-]*\s*){1,8}?,?\s*(?:" + DATE.pattern[2:] + r")"
+    r"^(?P<author>(?:[A-Z][\w.'’-]*\s+){0,5}?[A-Z][\w.'’-]*(?:\s+\([^)]*\))?)\s+(?:to\s+(?:[A-Za-z][\w.'’-]*\s*){1,8}?"
+    r"|memo(?:randum)? of\s+),?\s*(?:" + DATE.pattern[2:] + r")"
 )
 AUTHOR = re.compile(  # "Daniel N. Hoffman, ", "Sara A. Wallace and Frances E. Gillespie, eds., "
-    r"^(?P<author>(?:[A-Z][\w'’.-]*\.?\s+){0,4}[A-Z][\w'’-]+(?:\s+(?:and|&)\s+(?:[A-Z][\w'’.-]*\.?\s+){0,4}[A-Z][\w'’-]+)?)"
+    r"^(?!(?:When|In|After|Before|While|Although|Because|Since|For|The|This|That|Nevertheless|However|Moreover)\b)(?P<author>(?:[A-Z][\w'’.-]*\.?\s+){0,4}[A-Z][\w'’-]+(?:\s+(?:and|&)\s+(?:[A-Z][\w'’.-]*\.?\s+){0,4}[A-Z][\w'’-]+)?)"
     r",\s+(?:(?:ed|eds|hrsg|dir|comp|trans)\.,\s+)?(?=\S)"
 )
 JOURNAL = re.compile(  # ", Duke Law Journal 77, no. 1 (March 1977)", ", Journal of the Statistical Society, 48 (1885)"
@@ -303,10 +303,13 @@ PAREN_FILE = re.compile(r"\((?P<cit>File Nos?\.\s[^()]*)\)")
 SPLIT_AND = re.compile(
     r"(?<=[\d)])\s+and\s+(?=“|(?:[A-Z][\w.'’-]*\s+){1,4}to\s+[A-Z])"
     r"|\s+and\s+(?=the [^.;]*?\b(?:discussed|cited) in (?:chapter|appendix)\b)"
-    r"|(?<=\bin)\s+(?=(?:[Aa]ppendix\s+[A-Z]|[Cc]hapter\s+\d+)\s*\.?\s*$)"
+    r"|(?<=\band in)\s+(?=(?:[Aa]ppendix\s+[A-Z]|[Cc]hapter\s+\d+)\s*\.?\s*$)"
+    r"|,?\s+and\s+(?=(?:for [^;]{3,120}?,\s*)?see\s)"
+    r"|(?<=\bpublished in)\s+(?=(?:the )?[A-Z])|(?<=\bpreface to)\s+(?=[A-Z])"
 )
 LEFT_PAGES = re.compile(r"(?:pp?\.\s*[\divxlc]+(?:\s*[-–]\s*\d+)?|\))$")
-TRAILING_PAREN = re.compile(r"\s*\((?P<cit>(?:[Ii]bid|[Ss]ee|[Cc]f\.|[Qq]uoted in|[Cc]ited in)\b[^()]*)\)\s*[.;,]?\s*$")
+TRAILING_PAREN = re.compile(
+    r"\s*\((?P<cit>(?:[Ii]bid|[Ss]ee|[Cc]f\.|[Qq]uoted in|[Cc]ited in)\b[^()]*|[^()]*\b(?:ante|post|supra|infra)\b[^()]*)\)\s*[.;,]?\s*$")
 SPLIT_AFTER_PUBLICATION = re.compile(r"(?<=\))(?:,\s*(?:pp?\.\s*[\d–-]+\s*,\s*)?)?\s*and\s+(?=[A-Z])")
 
 
@@ -450,6 +453,11 @@ def _classify(text: str, start: int, end: int, refs: list[Reference]) -> Citatio
         cit.item = first.item if len(refs) == 1 else ", ".join(dict.fromkeys(r.item for r in refs if r.item)) or None
         _letter_fields(cit, body)
         return cit
+    if EDITORIAL_START.match(body):  # "The same, mutatis mutandis, ...", "Note in the margin of MS.: ..."
+        return _commentary(cit)
+    if (a := AUTHOR.match(body)) is not None and re.match(r"[a-z]", body[a.end():]) and not (
+            TITLE_QUOTED.search(body) or PAGES.search(body) or FACTS.search(body) or refs):
+        return _commentary(cit)  # "Boris A. Bakhmeteff, head of the Russian mission ...": an identification
     if CROSS_REF.search(body) and not FACTS.search(body) and not _prose(body, strict=True):
         cit.kind = CROSS_REFERENCE
         return cit
@@ -496,6 +504,8 @@ def _classify(text: str, start: int, end: int, refs: list[Reference]) -> Citatio
 
 
 ITALIC = re.compile(r"\*[^*]+\*")
+EDITORIAL_START = re.compile(r"^(?:The same\b|Not printed\b|Not found\b|Not received\b|Note (?:in the margin|on)\b"
+                             r"|Footnote in the original\b|Sent (?:at|to)\b)")
 
 
 def _commentary(cit: Citation) -> Citation:
