@@ -451,6 +451,9 @@ def _classify(text: str, start: int, end: int, refs: list[Reference]) -> Citatio
         cit.collection_or_series = first.series
         cit.unit = first.volume
         cit.item = first.item if len(refs) == 1 else ", ".join(dict.fromkeys(r.item for r in refs if r.item)) or None
+        outside = text[start:refs[0].start] + " " + text[refs[-1].end:end]  # pages are not in the reference
+        pages = PAGES.findall(outside)
+        cit.pages = pages[-1].strip(" ,") if pages else None
         _letter_fields(cit, body)
         return cit
     if EDITORIAL_START.match(body):  # "The same, mutatis mutandis, ...", "Note in the margin of MS.: ..."
@@ -482,6 +485,12 @@ def _classify(text: str, start: int, end: int, refs: list[Reference]) -> Citatio
         return _commentary(cit)
     if _prose(body, strict=True) and not facts and not cit.pages:
         return _commentary(cit)
+    if (paper := NEWSPAPER.search(body)) is not None and (paper.start() < 3 or quoted_before(body, paper.start())):
+        cit.kind = PRINTED_PRIMARY
+        cit.author = None
+        cit.container = re.sub(r",\s*(?:No\.|of\b).*$|,\s*\S+\s+\d.*$", "", paper.group(0)).strip(" ,")
+        cit.title = cit.title if TITLE_QUOTED.search(body) else cit.container
+        return cit
     if PRINTED_PRIMARY_RE.search(body) or NEWSPAPER.search(body):
         if not (cit.author and GOVERNMENT_PRINTER.search(body) and not re.search(r"\beds?\.", body)
                 and not PRINTED_PRIMARY_RE.search(body)):
@@ -504,8 +513,14 @@ def _classify(text: str, start: int, end: int, refs: list[Reference]) -> Citatio
 
 
 ITALIC = re.compile(r"\*[^*]+\*")
+AUTHOR_LEAD = re.compile(r"^[^,;:]{0,60}?\b(?:are|is|was|were|include|includes|by|in)\s+(?=[A-Z])")
 EDITORIAL_START = re.compile(r"^(?:The same\b|Not printed\b|Not found\b|Not received\b|Note (?:in the margin|on)\b"
                              r"|Footnote in the original\b|Sent (?:at|to)\b)")
+
+
+def quoted_before(body: str, pos: int) -> bool:
+    """Is the newspaper named right after a quoted headline ("“Gaillard Hunt Dies,” Washington Post, ...")?"""
+    return bool(re.search(r"[”\"'’*]\s*,?\s*(?:the\s+)?$", body[:pos]))
 
 
 def _commentary(cit: Citation) -> Citation:
@@ -567,6 +582,8 @@ def _publication_fields(cit: Citation, body: str, facts: re.Match[str] | None) -
         name = author.group("author")
         if len(name.split()) <= 9 and not DATE.search(name) and not re.search(r"\d", name):
             cit.author = name
+    elif (lead := AUTHOR_LEAD.match(body)) is not None and (a2 := AUTHOR.match(body[lead.end():])) is not None:
+        cit.author = a2.group("author")  # "The two classics are Merle Fainsod, *How Russia is Ruled* ..."
     elif (m := re.match(r"(?:statement of |testimony of )?(?P<a>(?:[A-Z][\w.]*\s+){0,3}[A-Z][\w]+)’s testimony\b|statement of (?P<b>(?:[A-Z][\w.]*\s+){1,3}[A-Z]\w+)", body)):
         cit.author = m.group("a") or m.group("b")
     if quoted is not None:
