@@ -148,7 +148,7 @@ PROSE = {
     "was", "were", "is", "are", "had", "has", "have", "did", "not", "which", "that", "would", "could", "also",
     "because", "when", "but", "this", "these", "it", "he", "she", "they", "his", "her", "their", "its", "there",
     "been", "be", "only", "who", "whom", "than", "then", "however", "although", "while", "should", "may", "might",
-    "will", "can", "no", "any", "such", "more", "most", "very", "even", "so", "as", "if", "all", "one", "we",
+    "will", "can", "any", "such", "more", "most", "very", "even", "so", "as", "if", "all", "one", "we",
 }
 NAME_STOP = {"the", "a", "an", "of", "and", "in", "on", "to", "for", "at", "by", "with", "from", "vol", "p", "pp", "no"}
 MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -254,10 +254,10 @@ def segment_note(text: str, protected: list[tuple[int, int]] | None = None) -> l
         elif ch == '"':
             quote = not quote
         elif ch == "“":
-            if text.find("”", i) != -1:  # an unclosed quotation protects nothing
-                curly += 1
+            if text.find("”", i) != -1:  # an unclosed quotation protects nothing; quotations do not nest
+                curly = 1
         elif ch == "”":
-            curly = max(0, curly - 1)
+            curly = 0
             if curly == 0 and depth == 0 and text[i - 1] == "." and _sentence_end(text, i):
                 cuts.append(i + 1)  # a sentence ending in a quotation
         elif depth == 0 and not italic and not quote and curly == 0:
@@ -306,6 +306,7 @@ SPLIT_AND = re.compile(
     r"|(?<=\band in)\s+(?=(?:[Aa]ppendix\s+[A-Z]|[Cc]hapter\s+\d+)\s*\.?\s*$)"
     r"|,?\s+and\s+(?=(?:for [^;]{3,120}?,\s*)?see\s)"
     r"|(?<=\bpublished in)\s+(?=(?:the )?[A-Z])|(?<=\bpreface to)\s+(?=[A-Z])"
+    r"|,\s+(?=(?:Jan|Feb|Mar|Apr|May|June|July|Aug|Sept?|Oct|Nov|Dec)\.?\s+\d{1,2},\s+(?:ante|post|supra|infra)\b)"
 )
 LEFT_PAGES = re.compile(r"(?:pp?\.\s*[\divxlc]+(?:\s*[-–]\s*\d+)?|\))$")
 TRAILING_PAREN = re.compile(
