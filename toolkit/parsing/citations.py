@@ -310,7 +310,8 @@ SPLIT_AND = re.compile(
 )
 LEFT_PAGES = re.compile(r"(?:pp?\.\s*[\divxlc]+(?:\s*[-–]\s*\d+)?|\))$")
 TRAILING_PAREN = re.compile(
-    r"\s*\((?P<cit>(?:[Ii]bid|[Ss]ee|[Cc]f\.|[Qq]uoted in|[Cc]ited in)\b[^()]*|[^()]*\b(?:ante|post|supra|infra)\b[^()]*)\)\s*[.;,]?\s*$")
+    r"\s*\((?P<cit>(?:[Ii]bid|[Ss]ee|[Cc]f\.|[Qq]uoted in|[Cc]ited in)\b[^()]*|[^()]*\b(?:ante|post|supra|infra)\b[^()]*"
+    r"|(?<=[”a-z]\s\()[A-Z][^()]*,\s*pp?\.\s*[\dxivlc][^()]*)\)\s*[.;,]?\s*$")
 SPLIT_AFTER_PUBLICATION = re.compile(r"(?<=\))(?:,\s*(?:pp?\.\s*[\d–-]+\s*,\s*)?)?\s*and\s+(?=[A-Z])")
 
 
@@ -754,7 +755,9 @@ def resolve_citations(notes: list[ParsedNote]) -> None:
 
 def _find_full(notes: list[ParsedNote], n: int, k: int, cit: Citation) -> tuple[int, int] | None:
     body = _strip_signal(cit.raw)
-    bare_letter = LETTER.match(body) and not re.search(r",\s*[A-Z][^,]*,\s*(?:\d{4}|p\.|pp\.)", body[LETTER.match(body).end():])  # type: ignore[union-attr]
+    letter = LETTER.match(body)
+    bare_letter = letter is not None and not re.search(
+        r",\s*[A-Z][^,]*,\s*(?:\d{4}|p\.|pp\.)|\bp\.|\bpp\.|\bVol\.", DATE.sub("", body[letter.end():]))
     if bare_letter:  # "Wilson to Root, March 11, 1907": the blanket location given earlier
         for i in range(n, -1, -1):
             if notes[i].blanket and i != n:
