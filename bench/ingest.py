@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from toolkit.ingest import collect_files, ingest_paths  # noqa: E402
-from toolkit.parsing.archives import load_archives  # noqa: E402
+from toolkit.archives_config import load_archives  # noqa: E402
 from toolkit.parsing.sentences import load_pipeline  # noqa: E402
 from toolkit.store import make_engine  # noqa: E402
 

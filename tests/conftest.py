@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.parsing.archives import load_archives
+from toolkit.archives_config import load_archives
 from toolkit.store import make_engine
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -35,7 +35,8 @@ from toolkit.errors import (
     UnreadableFileError,
 )
 from toolkit.models import DocumentVersion
-from toolkit.parsing.archives import Archives, load_archives
+from toolkit.archives_config import load_archives
+from toolkit.parsing.archives import Archives
 from toolkit.parsing.document import KINDS, ParsedDocument, analyze, document_problems
 from toolkit.readers import SUFFIXES, ReaderError, read_bytes
 from toolkit.store import transaction

@@ -74,3 +74,26 @@ class Support(StrEnum):
     ARCHIVAL = "archival"
     PUBLISHED = "published"
     NONE = "none"
+
+
+class CitationKind(StrEnum):
+    """What one citation in a note is (the gold's kinds, ../shared/corpus/citations/README.md)."""
+
+    ARCHIVAL = "archival"  # records of an institution: NARA record groups, TNA FO 371, AVPRF fond/opis'/delo
+    MANUSCRIPT_COLLECTION = "manuscript-collection"  # personal papers: "LCM, Root Papers, Box 186"
+    PRINTED_PRIMARY = "printed-primary"  # FRUS, congressional documents, statutes, newspapers, editions
+    PUBLISHED = "published"  # scholarship: books, articles, theses, web pages
+    IBID = "ibid"  # Ibid., idem, id., op. cit., loc. cit., ebd., a.a.O.
+    SHORT_FORM = "short-form"  # "Nevins, *Fish*, p. 632": leans on a full citation elsewhere
+    CROSS_REFERENCE = "cross-reference"  # another place of the same publication: "vol. ii, p. 28", "ante"
+    COMMENTARY = "commentary"  # the author's or editor's own words
+    UNPARSED = "unparsed"  # citation-like, but fits no form: kept verbatim
+
+
+class NoteRole(StrEnum):
+    """What a whole note does (the gold's roles)."""
+
+    EVIDENCE = "evidence"  # cites sources for the text
+    EDITORIAL = "editorial"  # identifies, explains, "Not printed": no source, no pointer
+    CROSS_REFERENCE = "cross-reference"  # points to another place of the publication
+    MIXED = "mixed"  # more than one of the above

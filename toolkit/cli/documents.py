@@ -39,8 +39,8 @@ def ingest(
     stored, flagged, with a warning. Exit code 0 when everything went in cleanly,
     1 when a file failed or a document was stored with problems, 130 on Ctrl-C.
     """
+    from toolkit.archives_config import load_archives
     from toolkit.ingest import FAILED, INTERRUPTED, UNCHANGED, ingest_paths
-    from toolkit.parsing.archives import load_archives
 
     def show(result) -> None:  # type: ignore[no-untyped-def]
         if as_json:
