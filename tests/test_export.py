@@ -54,7 +54,8 @@ def test_support_per_document(dataset):
     assert {c["support"] for c in telegram} == {"archival"}
     assert all(c["evidence"] == [{"footnote": None, "label": None, "stance": "supports", "link": "document",
                                   "citations": [], "references": [{"archive": "NARA", "series": "RG 59",
-                                  "volume": None, "item": "861.00/763", "raw": "File No. 861.00/763"}]}]
+                                  "volume": None, "item": "861.00/763", "raw": "File No. 861.00/763",
+                                  "kind": "archival", "repository": "NARA"}]}]
                for c in telegram)
     debo = by_doc["debo-litvinov-kamenev"]
     archives = {r["archive"] for c in debo for e in c["evidence"] for r in e["references"]}

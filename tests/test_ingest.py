@@ -49,7 +49,8 @@ def test_inspect_shape_for_debo_and_the_telegram(engine, seeds):
         assert set(f) >= {"number", "marker", "text", "flags", "citations", "references"}
     assert debo["footnotes"][6]["citations"][0]["resolves_to"] == 6
     assert debo["footnotes"][6]["references"] == [
-        {"archive": "PRO", "series": "FO 371", "volume": "3298", "item": "2689", "raw": "PRO F.O. 371/3298/2689"}]
+        {"archive": "PRO", "series": "FO 371", "volume": "3298", "item": "2689", "raw": "PRO F.O. 371/3298/2689",
+         "kind": "archival", "repository": "The National Archives (Kew)"}]
     assert tel["file_numbers"] == ["861.00/763"]
     assert [(r["archive"], r["series"], r["item"]) for r in tel["references"]] == [("NARA", "RG 59", "861.00/763")]
     assert [p["label"] for p in tel["pages"]] == ["282", "283"]

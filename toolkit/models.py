@@ -2,8 +2,9 @@
 
     Document            one logical document (a file the user ingests, across its edits)
     └── DocumentVersion one exact text of it: id from the SHA-256 of the source bytes
-        ├── Footnote    a marker and its note (either may be missing: flagged)
-        │   └── Citation          one citation in the note
+        ├── Footnote    a marker and its note (either may be missing: flagged), and the note's role
+        │   └── Citation          one citation in the note (kind, repository, CSL-JSON)
+        │       └── Reach         an archival item it reaches, after Ibid. and short forms
         ├── ArchivalReference     {archive, series, volume, item}; footnote_id None = the document's own
         └── Claim                 a span of the text claimed to be true (suggested or annotated)
             └── EvidenceLink      claim -> footnote, with stance and how the link was made
@@ -102,6 +103,9 @@ class Footnote(SQLModel, table=True):
     note_source_end: Optional[int] = None
     note_offsets: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     flags: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # A NoteRole: evidence, editorial, cross-reference or mixed. Only evidence (and mixed)
+    # notes support a claim. None in stores made before roles were known: read as evidence.
+    role: Optional[str] = Field(default=None, max_length=16)
 
 
 class Citation(SQLModel, table=True):
@@ -120,7 +124,16 @@ class Citation(SQLModel, table=True):
     title: Optional[str] = None
     resolves_to: Optional[int] = None  # seq of the footnote it finally leans on
     resolves_to_citation: Optional[int] = None  # seq of the citation in that footnote
+    resolves_to_document: Optional[str] = None  # set when the full citation is in another document
     chain: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    repository: Optional[str] = None  # normalized: "NARA", "Library of Congress", "The National Archives (Kew)"
+    collection_or_series: Optional[str] = None  # "RG 59", "Root Papers", "FO 371"
+    unit: Optional[str] = None  # box, roll, volume as written
+    item: Optional[str] = None
+    year: Optional[str] = None
+    pages: Optional[str] = None
+    # The citation as CSL-JSON (Zotero, citeproc), made once by the parser.
+    csl: Optional[dict[str, Any]] = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class ArchivalReference(SQLModel, table=True):
@@ -141,6 +154,28 @@ class ArchivalReference(SQLModel, table=True):
     start: int  # in the note's text, or in the document's text for its own reference
     end: int
     pattern: str
+    kind: str = Field(default="archival", max_length=32, sa_column_kwargs={"server_default": "archival"})
+    repository: Optional[str] = None
+
+
+class Reach(SQLModel, table=True):
+    """An archival item a citation reaches: its own, or what its Ibid. or short form leans on.
+
+    Worked out once, by the parser, at ingest; inspect, export and audit only read it."""
+
+    __table_args__ = (Index("ix_reach_archive_series", "archive", "series"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    version_id: str = Field(foreign_key="document_version.id", index=True)
+    footnote_id: str = Field(foreign_key="footnote.id", index=True)
+    citation_id: str = Field(foreign_key="citation.id", index=True)
+    archive: str
+    series: Optional[str] = None
+    volume: Optional[str] = None
+    item: Optional[str] = None
+    kind: str = Field(default="archival", max_length=32)  # archival, manuscript-collection
+    repository: Optional[str] = None
+    raw: str = Field(sa_column=Column(Text, nullable=False))
 
 
 class Claim(SQLModel, table=True):

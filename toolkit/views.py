@@ -14,8 +14,9 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from toolkit.chunks import chunked
 from toolkit.errors import AmbiguousNameError, NotFoundError
-from toolkit.models import ArchivalReference, Citation, Document, DocumentVersion, Footnote
+from toolkit.models import ArchivalReference, Citation, Document, DocumentVersion, Footnote, Reach
 from toolkit.provenance import locate
 
 
@@ -45,9 +46,9 @@ def find_version(session: Session, name: str, version: int | None = None) -> Doc
     raise NotFoundError(f"no stored document is called {name!r}; list them with `toolkit documents`")
 
 
-def reference_dict(ref: ArchivalReference) -> dict[str, Any]:
+def reference_dict(ref: ArchivalReference | Reach) -> dict[str, Any]:
     return {"archive": ref.archive, "series": ref.series, "volume": ref.volume, "item": ref.item,
-            "raw": ref.raw}
+            "raw": ref.raw, "kind": ref.kind, "repository": ref.repository}
 
 
 @lru_cache(maxsize=65536)
@@ -68,54 +69,35 @@ def document_views(session: Session, versions: list[DocumentVersion]) -> list[di
     ids = [v.id for v in versions]
     footnotes: dict[str, list[Footnote]] = defaultdict(list)
     citations: dict[str, list[Citation]] = defaultdict(list)
-    refs_by_citation: dict[str, list[ArchivalReference]] = defaultdict(list)
+    reach: dict[str, list[Reach]] = defaultdict(list)
     own_refs: dict[str, list[ArchivalReference]] = defaultdict(list)
-    for k in range(0, len(ids), 500):
-        chunk = ids[k : k + 500]
+    for chunk in chunked(ids):
         for f in session.exec(select(Footnote).where(Footnote.version_id.in_(chunk))):  # type: ignore[attr-defined]
             footnotes[f.version_id].append(f)
         for c in session.exec(select(Citation).join(Footnote).where(Footnote.version_id.in_(chunk))):  # type: ignore[attr-defined]
             citations[c.footnote_id].append(c)
-        for r in session.exec(select(ArchivalReference).where(ArchivalReference.version_id.in_(chunk))  # type: ignore[attr-defined]
+        for r in session.exec(select(Reach).where(Reach.version_id.in_(chunk)).order_by(Reach.id)):  # type: ignore[attr-defined]
+            reach[r.citation_id].append(r)
+        for r in session.exec(select(ArchivalReference).where(ArchivalReference.version_id.in_(chunk),  # type: ignore[attr-defined]
+                                                              ArchivalReference.footnote_id.is_(None))  # type: ignore[union-attr]
                               .order_by(ArchivalReference.id)):
-            (own_refs[r.version_id] if r.citation_id is None else refs_by_citation[r.citation_id]).append(r)
+            own_refs[r.version_id].append(r)
     for cits in citations.values():
         cits.sort(key=lambda c: c.seq)
-    return [_view(dv, sorted(footnotes[dv.id], key=lambda f: f.seq), citations, refs_by_citation,
-                  own_refs[dv.id]) for dv in versions]
+    return [_view(dv, sorted(footnotes[dv.id], key=lambda f: f.seq), citations, reach, own_refs[dv.id])
+            for dv in versions]
 
 
 def _view(dv: DocumentVersion, footnotes: list[Footnote], citations: dict[str, list[Citation]],
-          refs_by_citation: dict[str, list[ArchivalReference]], own_refs: list[ArchivalReference]) -> dict[str, Any]:
-    by_seq = {f.seq: f for f in footnotes}
-
-    def archival_of(seq: int) -> list[ArchivalReference]:
-        fn = by_seq.get(seq)
-        if fn is None:
-            return []
-        return [r for c in citations[fn.id] for r in refs_by_citation[c.id]]
-
-    def reached(c: Citation) -> list[ArchivalReference]:
-        if c.kind == "archival":
-            return refs_by_citation[c.id]
-        if c.resolves_to is None:
-            return []
-        if c.kind == "ibid":
-            return archival_of(c.resolves_to)
-        if c.kind == "short-form" and c.resolves_to_citation is not None:
-            target = by_seq.get(c.resolves_to)
-            if target is not None:
-                tc = [x for x in citations[target.id] if x.seq == c.resolves_to_citation]
-                return refs_by_citation[tc[0].id] if tc else []
-        return []
-
+          reach: dict[str, list[Reach]], own_refs: list[ArchivalReference]) -> dict[str, Any]:
+    """One version as a dict. What a citation reaches was worked out once, at ingest (`Reach`)."""
     out_notes = []
     for f in footnotes:
         cits = []
         note_refs: list[dict[str, Any]] = []
         seen: set[tuple] = set()
         for c in citations[f.id]:
-            reached_refs = [reference_dict(r) for r in reached(c)]
+            reached_refs = [reference_dict(r) for r in reach[c.id]]
             for r in reached_refs:
                 key = (r["archive"], r["series"], r["volume"], r["item"])
                 if key not in seen:
@@ -124,7 +106,11 @@ def _view(dv: DocumentVersion, footnotes: list[Footnote], citations: dict[str, l
             cits.append({
                 "raw": c.raw, "kind": c.kind, "signal": c.signal, "locator": c.locator,
                 "author": c.author, "title": c.title, "resolves_to": c.resolves_to,
-                "chain": list(c.chain), "start": c.start, "end": c.end, "references": reached_refs,
+                "resolves_to_document": c.resolves_to_document,
+                "chain": list(c.chain), "start": c.start, "end": c.end,
+                "repository": c.repository, "collection_or_series": c.collection_or_series, "unit": c.unit,
+                "item": c.item, "year": c.year, "pages": c.pages, "csl": c.csl,
+                "references": reached_refs,
             })
         marker = None
         if f.marker_start is not None:
@@ -133,7 +119,7 @@ def _view(dv: DocumentVersion, footnotes: list[Footnote], citations: dict[str, l
                       "source_end": f.marker_source_end, "page": f.page,
                       "where": locate(dv.anchors, f.marker_source_start or 0, f.marker_source_end or 0)}
         out_notes.append({
-            "seq": f.seq, "number": f.number, "label": f.label, "marker": marker,
+            "seq": f.seq, "number": f.number, "label": f.label, "role": f.role, "marker": marker,
             "text": f.note_text,
             "note": None if f.note_text is None else
             {"source_start": f.note_source_start, "source_end": f.note_source_end,

@@ -29,14 +29,16 @@ from toolkit.models import (
     DocumentVersion,
     EvidenceLink,
     Footnote,
+    Reach,
     utcnow,
 )
 from toolkit.parsing.archives import Reference
+from toolkit.parsing.citations import to_csl
 from toolkit.parsing.document import ParsedDocument, document_problems
 
 ADDED, NEW_VERSION = "added", "new-version"
 # Parents before children, for the foreign keys.
-TABLE_ORDER = (Document, DocumentVersion, Footnote, Citation, ArchivalReference, Claim, EvidenceLink)
+TABLE_ORDER = (Document, DocumentVersion, Footnote, Citation, ArchivalReference, Reach, Claim, EvidenceLink)
 
 
 class Parsed(Protocol):
@@ -131,7 +133,8 @@ def add_version_rows(rows: Rows, document_id: str, version: int, sha: str, sourc
                   citation_id: str | None = None) -> dict[str, Any]:
         return {"version_id": version_id, "footnote_id": footnote_id, "citation_id": citation_id,
                 "archive": ref.archive, "series": ref.series, "volume": ref.volume, "item": ref.item,
-                "raw": ref.raw, "start": start, "end": end, "pattern": ref.pattern}
+                "raw": ref.raw, "start": start, "end": end, "pattern": ref.pattern,
+                "kind": ref.kind, "repository": ref.repository or None}
 
     rows[ArchivalReference] += [reference(r, s, e) for r, (s, e) in zip(doc.references, doc.reference_spans)]
     footnote_ids = [f"{version_id}-{fn.seq}" for fn in layout.footnotes]
@@ -149,6 +152,7 @@ def add_version_rows(rows: Rows, document_id: str, version: int, sha: str, sourc
             "note_source_start": n.source_start if n else None,
             "note_source_end": n.source_end if n else None,
             "note_offsets": n.offsets.to_json() if n else [], "flags": list(fn.flags),
+            "role": note.role if note else None,
         })
         for k, cit in enumerate(note.citations if note else [], start=1):
             cid = f"{fid}-{k}"
@@ -159,9 +163,17 @@ def add_version_rows(rows: Rows, document_id: str, version: int, sha: str, sourc
                 "author": cit.author, "title": cit.title,
                 "resolves_to": layout.footnotes[target].seq if target is not None else None,
                 "resolves_to_citation": cit.target + 1 if cit.target is not None else None,
+                "resolves_to_document": cit.resolves_to_document,
                 "chain": [layout.footnotes[x].seq for x in cit.chain],
+                "repository": cit.repository, "collection_or_series": cit.collection_or_series,
+                "unit": cit.unit, "item": cit.item, "year": cit.year, "pages": cit.pages,
+                "csl": to_csl(cit, cid),
             })
             rows[ArchivalReference] += [reference(r, r.start, r.end, fid, cid) for r in cit.references]
+            rows[Reach] += [{"version_id": version_id, "footnote_id": fid, "citation_id": cid,
+                             "archive": r.archive, "series": r.series, "volume": r.volume, "item": r.item,
+                             "kind": r.kind, "repository": r.repository or None, "raw": r.raw}
+                            for r in cit.reaches]
     for claim in doc.claims:
         source_start, source_end = layout.offsets.source_span(claim.start, claim.end)
         claim_id = suggested_claim_id(version_id, claim.start, claim.end)

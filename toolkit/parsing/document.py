@@ -153,11 +153,17 @@ def _is_header(layout: Layout, start: int, end: int, heads: list[tuple[int, int]
                 or len(line.split()) < 12)
 
 
+SUPPORTING_ROLES = ("evidence", "mixed")  # the note roles that can support a claim
+
+
 def suggest_claims(doc: ParsedDocument, heads: list[tuple[int, int]]) -> list[SuggestedClaim]:
-    """Sentences that carry a marker; in a document without notes, every real sentence."""
+    """Sentences that carry a marker of a note that cites sources, linked to it; in a document
+    without notes, and in a primary source, every real sentence. An editorial note (an editor
+    identifying a person, "Not printed") or a cross-reference is no evidence: it suggests nothing."""
     layout = doc.layout
     markers = sorted(
-        (fn.marker.start, i) for i, fn in enumerate(layout.footnotes) if fn.marker is not None
+        (fn.marker.start, i) for i, fn in enumerate(layout.footnotes)
+        if fn.marker is not None and (doc.notes[i] is None or doc.notes[i].role in SUPPORTING_ROLES)
     )
     has_notes = any(fn.note is not None for fn in layout.footnotes)
     header_spans = [(s, e) for s, e in heads if _is_header(layout, s, e, heads, doc.kind)]
