@@ -15,6 +15,7 @@ from sqlmodel import Session, SQLModel, select
 from conftest import ROOT
 from toolkit.errors import StoreError
 from toolkit.models import Claim, DocumentVersion, EvidenceLink
+from toolkit.views import archive_summary
 from toolkit.store import _alembic_config, head_revision, make_engine, store_revision
 
 RELEASE_0_1_0 = ROOT / "tests" / "data" / "store-0.1.0.sqlite"
@@ -43,6 +44,10 @@ def test_a_store_of_release_0_1_0_opens_with_everything_in_it(tmp_path):
         assert (link.stance, link.link, link.doccano_relation_id) == ("supports", "explicit", 7)
         versions = session.exec(select(DocumentVersion)).all()
         assert {v.format for v in versions} == {"text"} and all(v.anchors == [] for v in versions)
+        # what each note reaches was worked out by the migration: the same as release 0.1.0 showed
+        summary = {(r["archive"], r["series"]): (r["references"], r["notes"]) for r in archive_summary(session)}
+        assert summary == {("MAE", "Guerre, Russie, Action des Allies"): (2, 3), ("NARA", "RG 59"): (1, 1),
+                           ("PRO", "CAB 23"): (1, 2), ("PRO", "FO 371"): (5, 3)}
     engine.dispose()
     again = make_engine(f"sqlite:///{store}", create=False)  # opening again changes nothing
     assert row_counts(store) == before and store_revision(again) == head_revision()
