@@ -14,6 +14,16 @@ The rules, in order, for each note-like paragraph as it is met:
 4. otherwise it is not a note at all (a numbered paragraph such as a telegram
    number "2057. Judson's visit ...") and stays in the body.
 Markers still waiting at the end have no note.
+
+Books add three guards. Among waiting markers with the note's label, one that a
+later, already linked marker has overtaken is taken last, and flagged
+``note-out-of-order`` (a note whose marker was left behind by a missed note would
+otherwise reach back across chapters). When a chapter that has notes of its own
+ends, its waiting markers stop waiting: chapters that restart their numbering
+never lend a marker to the next one. And a run of numbered paragraphs where most
+have no marker ("1. ... 2. ... 3." after one marker 1), or whose numbers a
+"Notes" section repeats as notes left without a marker, is a list in the body:
+linking is done again without it.
 """
 
 from __future__ import annotations
@@ -29,6 +39,7 @@ OCR_CONFUSABLE = {
 MARKER_REPAIRED = "marker-repaired"
 MARKER_WITHOUT_NOTE = "marker-without-note"
 NOTE_WITHOUT_MARKER = "note-without-marker"
+NOTE_OUT_OF_ORDER = "note-out-of-order"
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,7 @@ class MarkerRef:
     index: int  # position among the document's markers
     label: str  # as printed: "12", "*"
     position: int  # source offset, for ordering
+    chapter: int = 0  # chapter number in the document, for scoping
 
 
 @dataclass(frozen=True)
@@ -49,6 +61,8 @@ class NoteRef:
     position: int  # source offset
     block: int  # block number in the document, for adjacency
     in_notes_section: bool = False  # under a "Notes" heading
+    chapter: int = 0
+    list_like: bool = True  # False for forms only notes take ("[Footnote 3: ...]")
 
 
 @dataclass
@@ -83,29 +97,55 @@ def _as_int(label: str) -> int | None:
 
 def link_footnotes(markers: list[MarkerRef], notes: list[NoteRef]) -> LinkResult:
     """Decide which note belongs to which marker. See the module docstring."""
+    excluded: set[int] = set()
+    while True:
+        result = _link([n for n in notes if n.index not in excluded], markers)
+        lists = _body_lists(notes, excluded, result)
+        if not lists:
+            return result
+        excluded |= lists
+
+
+def _link(notes: list[NoteRef], markers: list[MarkerRef]) -> LinkResult:
     note_labels = {n.label for n in notes}
     events = sorted(
         [(m.position, 0, m) for m in markers] + [(n.position, 1, n) for n in notes],
         key=lambda e: (e[0], e[1]),
     )
-    waiting: list[MarkerRef] = []
+    waiting: dict[int, MarkerRef] = {}  # by marker index, in order
+    by_label: dict[str, list[MarkerRef]] = {}
+    expired: list[MarkerRef] = []
     links: list[Link] = []
     linked_notes: dict[int, Link] = {}
     unlinked: list[NoteRef] = []
     corrected: dict[int, str] = {}  # marker index -> label after an OCR repair
+    overtaken_before = -1  # position of the latest linked marker
+    chapter, chapter_has_notes = 0, False
 
-    for _, kind, item in events:
+    for position, kind, item in events:
+        if item.chapter != chapter:
+            if chapter_has_notes:  # the chapter's own notes are over
+                for m in [m for m in waiting.values() if m.chapter == chapter]:
+                    del waiting[m.index]
+                    by_label[m.label].remove(m)
+                    expired.append(m)
+            chapter, chapter_has_notes = item.chapter, False
         if kind == 0:
-            waiting.append(item)  # type: ignore[arg-type]
+            waiting[item.index] = item  # type: ignore[assignment]
+            by_label.setdefault(item.label, []).append(item)  # type: ignore[arg-type]
             continue
         note: NoteRef = item  # type: ignore[assignment]
-        match = next((m for m in waiting if m.label == note.label), None)
         flags: list[str] = []
+        same = by_label.get(note.label, [])
+        match = next((m for m in same if m.position > overtaken_before), None)
+        if match is None and same:
+            match = same[0]
+            flags.append(NOTE_OUT_OF_ORDER)
         if match is None:
             match = next(
                 (
                     m
-                    for m in waiting
+                    for m in waiting.values()
                     if m.label not in note_labels
                     and ocr_confusable(m.label, note.label)
                     and _fits_sequence(markers, corrected, m.index, note.label)
@@ -118,7 +158,10 @@ def link_footnotes(markers: list[MarkerRef], notes: list[NoteRef]) -> LinkResult
         if match is None:
             unlinked.append(note)
             continue
-        waiting.remove(match)
+        del waiting[match.index]
+        by_label[match.label].remove(match)
+        overtaken_before = max(overtaken_before, match.position)
+        chapter_has_notes = True
         link = Link(marker=match.index, note=note.index, flags=flags)
         links.append(link)
         linked_notes[note.index] = link
@@ -140,11 +183,39 @@ def link_footnotes(markers: list[MarkerRef], notes: list[NoteRef]) -> LinkResult
                 orphans[note.index] = Link(marker=None, note=note.index, flags=[NOTE_WITHOUT_MARKER])
                 changed = True
 
-    for m in waiting:
+    for m in expired + list(waiting.values()):
         links.append(Link(marker=m.index, note=None, flags=[MARKER_WITHOUT_NOTE]))
     links.extend(orphans.values())
-    links.sort(key=lambda ln: _link_position(ln, markers, notes))
+    note_at = {n.index: n.position for n in notes}
+    links.sort(key=lambda ln: markers[ln.marker].position if ln.marker is not None else note_at[ln.note])
     return LinkResult(links=links, note_indexes=set(linked_notes) | set(orphans))
+
+
+def _body_lists(notes: list[NoteRef], excluded: set[int], result: LinkResult) -> set[int]:
+    """Numbered paragraphs that linking took for notes but that form a list in the body."""
+    with_marker = {ln.note for ln in result.links if ln.note is not None and ln.marker is not None}
+    kept = [n for n in notes if n.index not in excluded and n.list_like and not n.in_notes_section]
+    lists: set[int] = set()
+    # Runs of adjacent paragraphs numbered upwards: most without a marker means a list.
+    run: list[NoteRef] = []
+    for n in kept + [None]:  # type: ignore[list-item]
+        if n is not None and run and n.block == run[-1].block + 1 and _follows(run[-1].label, n.label):
+            run.append(n)
+            continue
+        linked = sum(1 for r in run if r.index in with_marker)
+        if linked and len(run) - linked > linked:
+            lists.update(r.index for r in run)
+        run = [n] if n is not None else []
+    # Numbers a notes section repeats as notes without a marker: the body took their markers.
+    orphaned = {n.label for n in notes
+                if n.in_notes_section and n.index in result.note_indexes and n.index not in with_marker}
+    lists.update(n.index for n in kept if n.index in with_marker and n.label in orphaned)
+    return lists
+
+
+def _follows(prev: str, label: str) -> bool:
+    a, b = _as_int(prev), _as_int(label)
+    return a is not None and b is not None and b == a + 1
 
 
 def _fits_sequence(markers: list[MarkerRef], corrected: dict[int, str], i: int, label: str) -> bool:
@@ -180,8 +251,3 @@ def _continues_neighbour(
     return False
 
 
-def _link_position(link: Link, markers: list[MarkerRef], notes: list[NoteRef]) -> int:
-    if link.marker is not None:
-        return markers[link.marker].position
-    assert link.note is not None
-    return notes[link.note].position
