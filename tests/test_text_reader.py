@@ -76,6 +76,9 @@ def test_endnotes_one_per_line_in_a_notes_section():
         ("3", "3", "Ibid., p. 4, a note that wraps onto a second line.", []),
     ]
     assert layout.text == "The envoy arrived.¹ He left.² He came back.³\n\nNotes"
+    # the heading glued to the notes, too
+    layout = parse_layout("He left.[1] He came back.[2]\n\nNotes\n[1] Letter.\n[2] Diary.\n")
+    assert links(layout) == [("1", "1", "Letter.", []), ("2", "2", "Diary.", [])]
 
 
 # 3. A note glued to the line above
@@ -100,6 +103,11 @@ def test_a_note_glued_to_the_body_line_above_is_found():
     # a line starting with a number inside a sentence stays in the body
     layout = parse_layout("He went there in\n1918. The visit failed.<sup>1</sup>\n\n1. A note.\n")
     assert layout.text == "He went there in 1918. The visit failed.¹"
+    # and so does a list announced by a colon, though a marker 1 waits above it
+    layout = parse_layout("He went.<sup>1</sup> His conditions:\n1. Withdrawal.\n2. Recognition.\n\n"
+                          "1. Real note.\n")
+    assert links(layout) == [("1", "1", "Real note.", [])]
+    assert layout.text == "He went.¹ His conditions: 1. Withdrawal. 2. Recognition."
 
 
 def test_a_marker_never_reaches_across_a_chapter_for_its_note():
@@ -146,6 +154,9 @@ def test_lettered_and_four_digit_labels():
     assert layout.text == "Text.⁹⁸ Added later.98a Far on.¹²³⁴"
     layout = parse_layout("A claim.[12] Added.[12a]\n\n[12] Twelve.\n\n[12a] Twelve a.\n")
     assert links(layout) == [("12", "12", "Twelve.", []), ("12a", "12a", "Twelve a.", [])]
+    # a year in brackets is no marker unless a note carries it as its label
+    layout = parse_layout("Published [1914] in London.[1]\n\n[1] A note.\n")
+    assert layout.text == "Published [1914] in London.¹" and links(layout) == [("1", "1", "A note.", [])]
     # a telegram number is still a numbered paragraph
     layout = parse_layout("2057. Judson's visit.<sup>1</sup>\n\n1. A note.\n")
     assert layout.text == "2057. Judson's visit.¹" and len(layout.footnotes) == 1
@@ -169,6 +180,12 @@ def test_a_numbered_list_before_the_notes_section_is_not_taken_for_notes():
     layout = parse_layout(source)
     assert links(layout) == [("1", "1", "Letter of 3 March.", []), ("2", "2", "Diary.", [])]
     assert "1. Withdrawal.\n\n2. Recognition." in layout.text
+    # a numbered bibliography under "References" takes no marker from the notes
+    layout = parse_layout("A.<sup>1</sup> B.<sup>2</sup>\n\n1. Note one.\n\n2. Note two.\n\n"
+                          "References\n\n1. Smith, Book.\n\n2. Jones, Book.\n")
+    assert links(layout) == [("1", "1", "Note one.", []), ("2", "2", "Note two.", []),
+                             (None, "1", "Smith, Book.", [NOTE_WITHOUT_MARKER]),
+                             (None, "2", "Jones, Book.", [NOTE_WITHOUT_MARKER])]
     # a list and no notes at all: body text
     layout = parse_layout("The terms:\n\n1. Withdrawal.\n\n2. Recognition.\n")
     assert layout.footnotes == [] and layout.text.endswith("2. Recognition.")
@@ -190,7 +207,7 @@ def test_chapters_restart_numbering_with_notes_per_chapter():
 
 def test_notes_gathered_at_the_book_end_by_chapter():
     source = (
-        "CHAPTER I\n\nA.[1] B.[2]\n\nCHAPTER II\n\nC.[1]\n\n"
+        "CHAPTER I\nTHE ENVOY\n\nA.[1] B.[2]\n\nCHAPTER II\n\nC.[1]\n\n"
         "NOTES\n\nCHAPTER I\n\n[1] One-one.\n\n[2] One-two.\n\nCHAPTER II\n\n[1] Two-one.\n"
     )
     layout = parse_layout(source)

@@ -22,8 +22,8 @@ otherwise reach back across chapters). When a chapter that has notes of its own
 ends, its waiting markers stop waiting: chapters that restart their numbering
 never lend a marker to the next one. And a run of numbered paragraphs where most
 have no marker ("1. ... 2. ... 3." after one marker 1), or whose numbers a
-"Notes" section repeats as notes left without a marker, is a list in the body:
-linking is done again without it.
+"Notes" section (not "References": a bibliography) repeats as notes left without
+a marker, is a list in the body: linking is done again without it.
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ class NoteRef:
     position: int  # source offset
     block: int  # block number in the document, for adjacency
     in_notes_section: bool = False  # under a "Notes" heading
+    in_references: bool = False  # the heading says "References": a bibliography, perhaps
     chapter: int = 0
     list_like: bool = True  # False for forms only notes take ("[Footnote 3: ...]")
 
@@ -207,8 +208,8 @@ def _body_lists(notes: list[NoteRef], excluded: set[int], result: LinkResult) ->
             lists.update(r.index for r in run)
         run = [n] if n is not None else []
     # Numbers a notes section repeats as notes without a marker: the body took their markers.
-    orphaned = {n.label for n in notes
-                if n.in_notes_section and n.index in result.note_indexes and n.index not in with_marker}
+    orphaned = {n.label for n in notes if n.in_notes_section and not n.in_references
+                and n.index in result.note_indexes and n.index not in with_marker}
     lists.update(n.index for n in kept if n.index in with_marker and n.label in orphaned)
     return lists
 

@@ -35,9 +35,11 @@ SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 BLOCK_SPLIT = re.compile(r"[ \t]*\r?\n(?:[ \t]*\r?\n)+")
 PAGE_ONLY = re.compile(r"\[Page\s+(?P<label>[0-9]+[a-z]?|[ivxlcdmIVXLCDM]+)\]")
 HEADING = re.compile(r"#{1,6}[ \t]+")
-NOTES_HEADING = re.compile(r"(?:#{1,6}[ \t]+)?(?:Notes|Endnotes|Footnotes|References)\s*:?\s*", re.I)
+NOTES_HEADING = re.compile(r"(?:#{1,6}[ \t]+)?(?P<word>Notes|Endnotes|Footnotes|References)\s*:?\s*", re.I)
+# A chapter heading, on one line or two ("CHAPTER IV" / "THE TREATY").
 CHAPTER = re.compile(
-    r"(?:#{1,6}[ \t]+)?(?:CHAPTER|Chapter|BOOK|Book|PART|Part)[ \t]+(?:[IVXLCDM]+|\d+|[A-Z][a-z]+|[A-Z]+)\b[^\n]{0,80}"
+    r"(?:#{1,6}[ \t]+)?(?:CHAPTER|Chapter|BOOK|Book|PART|Part)[ \t]+(?:[IVXLCDM]+|\d+|[A-Z][a-z]+|[A-Z]+)\b"
+    r"[^\n]{0,80}(?:\n[^\n]{1,80})?"
 )
 # A note label: up to four digits, and a letter for a note added after numbering ("98a").
 LABEL = r"\d{1,4}[a-z]?"
@@ -51,8 +53,9 @@ NOTE_START = re.compile(
 # Project Gutenberg's note: "[Footnote 3: text]", possibly over several lines and paragraphs.
 FOOTNOTE_BLOCK = re.compile(r"\[Footnote[ \t]+(?P<label>\d{1,4}[a-z]?|[A-Z]|[*†‡])[ \t]*:\s*")
 # A line that may be a note glued to the line above it (no blank line between).
-GLUED = re.compile(rf"\r?\n[ \t]*(?=\[Footnote[ \t]|\[{LABEL}\][ \t]+\S|(?P<num>{LABEL})\.[ \t]+\S)")
-LINE_END_OF_SENTENCE = re.compile(r"(?:[.!?:;)\]\"”’\d⁰¹²³⁴⁵⁶⁷⁸⁹]|</sup>)[ \t]*$")
+GLUED = re.compile(rf"\r?\n[ \t]*(?=\[Footnote[ \t]|\[(?P<br>{LABEL})\][ \t]+\S|(?P<num>{LABEL})\.[ \t]+\S)")
+# A line that ends a sentence (not with a colon: "The terms were:" opens a list).
+LINE_END_OF_SENTENCE = re.compile(r"(?:[.!?;)\]\"”’\d⁰¹²³⁴⁵⁶⁷⁸⁹]|</sup>)[ \t]*$")
 # Things inside a paragraph that are not copied verbatim.
 INLINE = re.compile(
     rf"(?P<sup><sup>\s*(?P<supl>{LABEL}|[*†‡])\s*</sup>)"
@@ -213,19 +216,23 @@ def split_blocks(source: str) -> list[Block]:
 
 
 def _glued_lines(source: str, start: int, stop: int) -> list[tuple[int, int, bool]]:
-    """The paragraph cut before each line that may be a note glued to the line above:
-    the line above ends a sentence, or the line continues a numbering ("1. …" / "2. …")."""
+    """The paragraph cut before each line that may be a note glued to the line above: that
+    line ends a sentence or is a "Notes" heading. A line that continues the numbering of
+    the line-start label before it ("1. …" / "2. …") goes the way that one went."""
     spans = []
-    prev_label = NOTE_START.match(source, start)
-    prev = prev_label.group("num") if prev_label else None
+    first = NOTE_START.match(source, start)
+    prev, prev_cut = (first.group("num") or first.group("br"), True) if first else (None, False)
     for m in GLUED.finditer(source, start, stop):
-        label = m.group("num")
-        line_start = source.rfind("\n", start, m.start()) + 1
-        if not (LINE_END_OF_SENTENCE.search(source, max(line_start, m.start() - 12), m.start())
-                or (label and prev and _next_label(prev) == label)):
-            continue
-        spans.append((start, len(source[start:m.start()].rstrip()) + start, bool(spans)))
-        start, prev = m.end(), label
+        label = m.group("num") or m.group("br")
+        if label and prev and _next_label(prev) == label:
+            cut = prev_cut
+        else:
+            above = source[source.rfind("\n", start, m.start()) + 1 : m.start()]
+            cut = bool(LINE_END_OF_SENTENCE.search(above) or NOTES_HEADING.fullmatch(above.strip()))
+        prev, prev_cut = label, cut
+        if cut:
+            spans.append((start, len(source[start:m.start()].rstrip()) + start, bool(spans)))
+            start = m.end()
     spans.append((start, stop, bool(spans)))
     return spans
 
@@ -259,8 +266,9 @@ def _classify(index: int, source: str, start: int, end: int) -> Block:
 def find_markers(source: str, blocks: list[Block]) -> list[Marker]:
     """Every footnote marker in body and heading paragraphs, in order."""
     has_sup = "<sup>" in source
-    # "[A]" is a marker only where Gutenberg notes are lettered ("[Footnote A: ...]").
-    lettered = re.search(r"\[Footnote[ \t]+[A-Z][ \t]*:", source) is not None
+    # "[A]" is a marker only where Gutenberg notes are lettered ("[Footnote A: ...]"), and
+    # "[1918]" only where a note is numbered 1918: otherwise they are a year, a plan A.
+    labels = {b.label for b in blocks if b.kind == "note"}
     markers: list[Marker] = []
     for block in blocks:
         if block.kind not in ("body", "heading", "note"):
@@ -272,7 +280,8 @@ def find_markers(source: str, blocks: list[Block]) -> list[Marker]:
                 markers.append(
                     Marker(m.group("uni").translate(FROM_SUPERSCRIPT), "unicode", m.start(), m.end())
                 )
-            elif m.group("br") and not has_sup and (lettered or not m.group("brl").isalpha()):
+            elif m.group("br") and not has_sup and (
+                    len(m.group("brl")) < 4 and not m.group("brl").isalpha() or m.group("brl") in labels):
                 markers.append(Marker(m.group("brl"), "bracket", m.start(), m.end()))
     return markers
 
@@ -290,6 +299,7 @@ def parse_layout(source: str) -> Layout:
     in_section = _notes_sections(source, blocks)
     note_refs = [
         NoteRef(i, b.label or "", b.start, b.index, in_notes_section=b.index in in_section,
+                in_references=in_section.get(b.index) == "references",
                 chapter=b.chapter, list_like=not source.startswith("[Footnote", b.start))
         for i, b in enumerate(note_blocks)
     ]
@@ -368,21 +378,23 @@ def parse_layout(source: str) -> Layout:
     return Layout(text, offsets, paragraphs, footnotes, pages, repairs)
 
 
-def _notes_sections(source: str, blocks: list[Block]) -> set[int]:
-    """Indexes of blocks under a "Notes" heading. A section ends at a chapter heading
-    followed by text, not by notes (a book's notes are often grouped by chapter)."""
-    inside: set[int] = set()
-    on = False
+def _notes_sections(source: str, blocks: list[Block]) -> dict[int, str]:
+    """Blocks under a "Notes" heading, with its word ("notes", "references"). A section
+    ends at a chapter heading followed by text, not by notes (a book's notes are often
+    grouped by chapter)."""
+    inside: dict[int, str] = {}
+    word = ""
     for k, b in enumerate(blocks):
         if b.kind in ("heading", "body"):
-            if NOTES_HEADING.fullmatch(source, b.start, b.end):
-                on = True
+            if (m := NOTES_HEADING.fullmatch(source, b.start, b.end)) is not None:
+                word = m.group("word").lower()
                 continue
-            if on and CHAPTER.fullmatch(source, b.start, b.end):
-                on = k + 1 < len(blocks) and blocks[k + 1].kind == "note"
+            if word and CHAPTER.fullmatch(source, b.start, b.end):
+                if k + 1 == len(blocks) or blocks[k + 1].kind != "note":
+                    word = ""
                 continue
-        if on:
-            inside.add(b.index)
+        if word:
+            inside[b.index] = word
     return inside
 
 
