@@ -227,7 +227,7 @@ def _glued_lines(source: str, start: int, stop: int) -> list[tuple[int, int, boo
         if label and prev and _next_label(prev) == label:
             cut = prev_cut
         else:
-            above = source[source.rfind("\n", start, m.start()) + 1 : m.start()]
+            above = source[max(start, source.rfind("\n", start, m.start()) + 1) : m.start()]
             cut = bool(LINE_END_OF_SENTENCE.search(above) or NOTES_HEADING.fullmatch(above.strip()))
         prev, prev_cut = label, cut
         if cut:
