@@ -48,6 +48,24 @@ def test_gutenberg_footnote_blocks_after_the_paragraph_and_at_the_chapter_end():
                            "1. A numbered paragraph of the body, not a note.")
 
 
+def test_gutenberg_notes_gathered_at_the_book_end_or_under_footnotes_per_chapter():
+    # numbered through the book, every note at the end: markers wait across chapters
+    source = ("CHAPTER I\n\nA.[1] B.[2]\n\nCHAPTER II\n\nC.[3]\n\n"
+              "[Footnote 1: One.]\n\n[Footnote 2: Two.]\n\n[Footnote 3: Three.]\n")
+    assert links(parse_layout(source)) == [("1", "1", "One.", []), ("2", "2", "Two.", []),
+                                           ("3", "3", "Three.", [])]
+    # "FOOTNOTES:" closing each chapter, numbers restarting; chapter II's note 2 is lost
+    source = ("CHAPTER I.\n\nA.[1] B.[2]\n\nFOOTNOTES:\n\n[1] I-one.\n\n[2] I-two.\n\n"
+              "CHAPTER II.\n\nC.[1] D.[2]\n\nFOOTNOTES:\n\n[1] II-one.\n\n"
+              "CHAPTER III.\n\nE.[2]\n\nFOOTNOTES:\n\n[2] III-two.\n")
+    layout = parse_layout(source)
+    assert [(source[fn.marker.source_start - 2 : fn.marker.source_start], fn.note and fn.note.text, fn.flags)
+            for fn in layout.footnotes] == [
+        ("A.", "I-one.", []), ("B.", "I-two.", []), ("C.", "II-one.", []),
+        ("D.", None, [MARKER_WITHOUT_NOTE]), ("E.", "III-two.", [])]
+    assert "FOOTNOTES:" in layout.text and "I-one" not in layout.text
+
+
 def test_gutenberg_lettered_footnotes_and_bracket_notes():
     layout = parse_layout("A claim.[A] Another.[B]\n\n[Footnote A: First.]\n\n[Footnote B: Second.]\n")
     assert links(layout) == [("A", "A", "First.", []), ("B", "B", "Second.", [])]
