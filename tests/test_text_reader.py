@@ -172,6 +172,15 @@ def test_lettered_and_four_digit_labels():
     assert layout.text == "Text.⁹⁸ Added later.98a Far on.¹²³⁴"
     layout = parse_layout("A claim.[12] Added.[12a]\n\n[12] Twelve.\n\n[12a] Twelve a.\n")
     assert links(layout) == [("12", "12", "Twelve.", []), ("12a", "12a", "Twelve a.", [])]
+    # a lettered note whose marker is lost still continues the numbering of its neighbour
+    layout = parse_layout("A claim.<sup>51</sup> More.<sup>52</sup>\n\n51. Fifty-one.\n\n"
+                          "51a. Added, marker lost.\n\n52. Fifty-two.\n")
+    assert links(layout) == [("51", "51", "Fifty-one.", []), ("52", "52", "Fifty-two.", []),
+                             (None, "51a", "Added, marker lost.", [NOTE_WITHOUT_MARKER])]
+    # endnotes one per line, 98 then 98a then 99, the lines not ending a sentence
+    layout = parse_layout("A.[98] B.[98a] C.[99]\n\nNotes\n\n98. Smith\n98a. Jones\n99. Brown\n")
+    assert [(fn.label, fn.note.text) for fn in layout.footnotes] == [
+        ("98", "Smith"), ("98a", "Jones"), ("99", "Brown")]
     # a year in brackets is no marker unless a note carries it as its label
     layout = parse_layout("Published [1914] in London.[1]\n\n[1] A note.\n")
     assert layout.text == "Published [1914] in London.¹" and links(layout) == [("1", "1", "A note.", [])]

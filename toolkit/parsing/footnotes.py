@@ -28,6 +28,7 @@ a marker, is a list in the body: linking is done again without it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 # Digit pairs that OCR of printed superscripts is known to confuse.
@@ -35,6 +36,8 @@ OCR_CONFUSABLE = {
     frozenset(p)
     for p in ("38", "35", "58", "56", "68", "89", "08", "09", "17", "14", "27", "13", "69", "06")
 }
+
+LABEL_PARTS = re.compile(r"(\d+)([a-z]?)")
 
 MARKER_REPAIRED = "marker-repaired"
 MARKER_WITHOUT_NOTE = "marker-without-note"
@@ -90,10 +93,6 @@ def ocr_confusable(printed: str, label: str) -> bool:
         return False
     diffs = [(a, b) for a, b in zip(printed, label) if a != b]
     return len(diffs) == 1 and frozenset(diffs[0]) in OCR_CONFUSABLE
-
-
-def _as_int(label: str) -> int | None:
-    return int(label) if label.isdigit() else None
 
 
 def link_footnotes(markers: list[MarkerRef], notes: list[NoteRef]) -> LinkResult:
@@ -200,7 +199,7 @@ def _body_lists(notes: list[NoteRef], excluded: set[int], result: LinkResult) ->
     # Runs of adjacent paragraphs numbered upwards: most without a marker means a list.
     run: list[NoteRef] = []
     for n in kept + [None]:  # type: ignore[list-item]
-        if n is not None and run and n.block == run[-1].block + 1 and _follows(run[-1].label, n.label):
+        if n is not None and run and n.block == run[-1].block + 1 and label_follows(run[-1].label, n.label):
             run.append(n)
             continue
         linked = sum(1 for r in run if r.index in with_marker)
@@ -214,9 +213,14 @@ def _body_lists(notes: list[NoteRef], excluded: set[int], result: LinkResult) ->
     return lists
 
 
-def _follows(prev: str, label: str) -> bool:
-    a, b = _as_int(prev), _as_int(label)
-    return a is not None and b is not None and b == a + 1
+def label_follows(prev: str, label: str) -> bool:
+    """`label` comes next after `prev`: 3 then 4, and a note added after numbering:
+    3 then 3a, 3a then 3b, 3a then 4."""
+    a, b = LABEL_PARTS.fullmatch(prev), LABEL_PARTS.fullmatch(label)
+    if a is None or b is None:
+        return False
+    (n, x), (k, y) = (int(a.group(1)), a.group(2)), (int(b.group(1)), b.group(2))
+    return (k == n + 1 and not y) or (k == n and y == (chr(ord(x) + 1) if x else "a"))
 
 
 def _fits_sequence(markers: list[MarkerRef], corrected: dict[int, str], i: int, label: str) -> bool:
@@ -239,15 +243,11 @@ def _continues_neighbour(
     linked: dict[int, Link],
     orphans: dict[int, Link],
 ) -> bool:
-    n = _as_int(note.label)
-    if n is None:
-        return False
     for step in (-1, 1):
         other = by_block.get(note.block + step)
         if other is None or (other.index not in linked and other.index not in orphans):
             continue
-        k = _as_int(other.label)
-        if k is not None and k == n + step:
+        if label_follows(other.label, note.label) if step == -1 else label_follows(note.label, other.label):
             return True
     return False
 

@@ -24,7 +24,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
-from toolkit.parsing.footnotes import MarkerRef, NoteRef, link_footnotes
+from toolkit.parsing.footnotes import MarkerRef, NoteRef, label_follows, link_footnotes
 from toolkit.parsing.offsets import OffsetMap, TextBuilder
 
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -224,7 +224,7 @@ def _glued_lines(source: str, start: int, stop: int) -> list[tuple[int, int, boo
     prev, prev_cut = (first.group("num") or first.group("br"), True) if first else (None, False)
     for m in GLUED.finditer(source, start, stop):
         label = m.group("num") or m.group("br")
-        if label and prev and _next_label(prev) == label:
+        if label and prev and label_follows(prev, label):
             cut = prev_cut
         else:
             above = source[max(start, source.rfind("\n", start, m.start()) + 1) : m.start()]
@@ -235,10 +235,6 @@ def _glued_lines(source: str, start: int, stop: int) -> list[tuple[int, int, boo
             start = m.end()
     spans.append((start, stop, bool(spans)))
     return spans
-
-
-def _next_label(label: str) -> str | None:
-    return str(int(label) + 1) if label.isdigit() else None
 
 
 def _classify(index: int, source: str, start: int, end: int) -> Block:
