@@ -7,7 +7,8 @@ from __future__ import annotations
 import time
 
 from toolkit.parsing.document import parse_document
-from toolkit.parsing.footnotes import MARKER_WITHOUT_NOTE, NOTE_OUT_OF_ORDER, NOTE_WITHOUT_MARKER
+from toolkit.parsing.footnotes import (MARKER_WITHOUT_NOTE, NOTE_IN_OTHER_CHAPTER, NOTE_OUT_OF_ORDER,
+                                      NOTE_WITHOUT_MARKER)
 from toolkit.parsing.layout import parse_layout
 from toolkit.parsing.sentences import load_pipeline
 from toolkit.readers.text import read_text
@@ -143,6 +144,23 @@ def test_a_marker_never_reaches_across_a_chapter_for_its_note():
            for fn in layout.footnotes]
     assert got == [(1, 1, "1", []), (1, 1, "2", []), (1, None, "3", [MARKER_WITHOUT_NOTE]),
                    (2, 2, "1", []), (2, 2, "3", [])]
+
+
+def test_a_chapter_that_lost_its_notes_lends_no_marker_to_the_next():
+    source = ("CHAPTER I\n\nOne.<sup>1</sup> Two.<sup>2</sup>\n\n"
+              "CHAPTER II\n\nOne.<sup>1</sup>\n\n1. II first.\n\nThree.<sup>3</sup>\n\n"
+              "CHAPTER III\n\nFour.<sup>2</sup>\n\n2. III second.\n\nFive.<sup>4</sup>\n\n4. III fourth.\n")
+    layout = parse_layout(source)
+    got = [(chapter_of(source, fn.marker.source_start) if fn.marker else None,
+            chapter_of(source, fn.note.source_start) if fn.note else None, fn.label, fn.flags)
+           for fn in layout.footnotes]
+    assert got == [(1, None, "1", [MARKER_WITHOUT_NOTE]), (1, None, "2", [MARKER_WITHOUT_NOTE]),
+                   (2, 2, "1", []), (2, None, "3", [MARKER_WITHOUT_NOTE]), (3, 3, "2", []),
+                   (3, 3, "4", [])]
+    # no marker of its own chapter carries the label: linked across, and flagged
+    source = "CHAPTER I\n\nOne.<sup>1</sup>\n\nCHAPTER II\n\n1. A note.\n\nMore.<sup>2</sup>\n\n2. Two.\n"
+    assert [(fn.label, fn.flags) for fn in parse_layout(source).footnotes] == [
+        ("1", [NOTE_IN_OTHER_CHAPTER]), ("2", [])]
 
 
 def test_a_note_reaching_back_past_later_notes_is_flagged():

@@ -15,12 +15,15 @@ The rules, in order, for each note-like paragraph as it is met:
    number "2057. Judson's visit ...") and stays in the body.
 Markers still waiting at the end have no note.
 
-Books add three guards. Among waiting markers with the note's label, one that a
+Books add four guards. Among waiting markers with the note's label, one that a
 later, already linked marker has overtaken is taken last, and flagged
 ``note-out-of-order`` (a note whose marker was left behind by a missed note would
 otherwise reach back across chapters). When a chapter that has notes of its own
 ends, its waiting markers stop waiting: chapters that restart their numbering
-never lend a marker to the next one. And a run of numbered paragraphs where most
+never lend a marker to the next one. A note in the text of a chapter takes a
+marker of its own chapter first, and one of another chapter only flagged
+``note-in-other-chapter``; notes gathered at the end (under a "Notes" heading,
+or after the last marker) take markers from anywhere, in order. And a run of numbered paragraphs where most
 have no marker ("1. ... 2. ... 3." after one marker 1), or whose numbers a
 "Notes" section (not "References": a bibliography) repeats as notes left without
 a marker, is a list in the body: linking is done again without it.
@@ -43,6 +46,7 @@ MARKER_REPAIRED = "marker-repaired"
 MARKER_WITHOUT_NOTE = "marker-without-note"
 NOTE_WITHOUT_MARKER = "note-without-marker"
 NOTE_OUT_OF_ORDER = "note-out-of-order"
+NOTE_IN_OTHER_CHAPTER = "note-in-other-chapter"
 
 
 @dataclass(frozen=True)
@@ -121,6 +125,7 @@ def _link(notes: list[NoteRef], markers: list[MarkerRef]) -> LinkResult:
     corrected: dict[int, str] = {}  # marker index -> label after an OCR repair
     overtaken_before = -1  # position of the latest linked marker
     chapter, chapter_has_notes = 0, False
+    last_marker = max((m.position for m in markers), default=-1)
 
     for position, kind, item in events:
         if item.chapter != chapter:
@@ -137,10 +142,15 @@ def _link(notes: list[NoteRef], markers: list[MarkerRef]) -> LinkResult:
         note: NoteRef = item  # type: ignore[assignment]
         flags: list[str] = []
         same = by_label.get(note.label, [])
+        gathered = note.in_notes_section or note.position > last_marker
+        if not gathered:
+            same = [m for m in same if m.chapter == note.chapter] or same
         match = next((m for m in same if m.position > overtaken_before), None)
         if match is None and same:
             match = same[0]
             flags.append(NOTE_OUT_OF_ORDER)
+        if match is not None and not gathered and match.chapter != note.chapter:
+            flags.append(NOTE_IN_OTHER_CHAPTER)
         if match is None:
             match = next(
                 (
