@@ -4,6 +4,7 @@ that restart their numbering, and books longer than spaCy's limit."""
 
 from __future__ import annotations
 
+import re
 import time
 
 from toolkit.parsing.document import parse_document
@@ -271,16 +272,22 @@ PROSE = (
 )
 
 
+def wrap(text: str) -> str:
+    """Lines of at most 70 characters, as Project Gutenberg prints them."""
+    return re.sub(r"(.{1,70})(?: +|$)", "\\1\n", text).rstrip("\n")
+
+
 def make_book(chapters: int = 40, paragraphs: int = 48) -> tuple[str, int]:
-    """A Gutenberg-style book: chapters restarting their note numbers at 1, notes after the
-    paragraph carrying the marker. Returns the text and the number of notes."""
+    """A Gutenberg-style book, lines wrapped: chapters restarting their note numbers at 1,
+    notes after the paragraph carrying the marker. Returns the text and the number of notes."""
     parts = ["THE DELEGATION\n\nA History\n\n"]
     total = 0
     for c in range(1, chapters + 1):
         parts.append(f"CHAPTER {c}.\n\n")
         for p in range(1, paragraphs + 1):
-            parts.append(f"{PROSE}The chapter is {c}.[{p}] {PROSE}\n\n"
-                         f"[Footnote {p}: Ministry archive, file {c}/{p}, letter of 3 March.]\n\n")
+            parts.append(wrap(f"{PROSE}The chapter is {c}.[{p}] {PROSE}") + "\n\n"
+                         + wrap(f"[Footnote {p}: Ministry archive, file {c}/{p}, letter of 3 March"
+                                f" {c + 1800}, from the ambassador to the minister.]") + "\n\n")
             total += 1
     return "".join(parts), total
 
@@ -297,7 +304,8 @@ def test_a_two_megabyte_book(archives):
         assert fn.flags == [] and fn.marker is not None and fn.note is not None
         c = chapter_of(source, fn.marker.source_start)
         assert chapter_of(source, fn.note.source_start) == c
-        assert fn.note.text == f"Ministry archive, file {c}/{fn.label}, letter of 3 March."
+        assert fn.note.text == (f"Ministry archive, file {c}/{fn.label}, letter of 3 March {c + 1800},"
+                                " from the ambassador to the minister.")
     # sentences across the whole book, past the first million characters
     assert len(doc.sentences) == total * 9 + 40 + 2  # 9 a paragraph, the chapter headings, the title
     assert len(layout.text) > 1_000_000 and doc.sentences[-1][1] == len(layout.text)
