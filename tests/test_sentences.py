@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from toolkit.parsing import sentences as sentences_module
 from toolkit.parsing.document import parse_document
 from toolkit.parsing.sentences import split_sentences
 
@@ -46,3 +47,21 @@ def test_suggested_claims(seeds, archives):
     texts = [telegram.text[c.start:c.end] for c in telegram.claims]
     assert texts[0].startswith("Judson’s visit to Trotsky exciting comment")
     assert not any(t.startswith(("File No.", "[Telegram]", "The Ambassador in Russia")) for t in texts)
+
+
+def test_long_texts_go_through_in_pieces_with_the_same_sentences(monkeypatch):
+    paragraph = "The envoy left on 3 March. He met V. I. Lenin at once.¹ Nothing came of it. "
+    text = "\n\n".join((paragraph * k).strip() for k in (1, 3, 2, 8, 1, 3))
+    paras, pos = [], 0
+    for part in text.split("\n\n"):
+        paras.append((pos, pos + len(part)))
+        pos += len(part) + 2
+    whole = split_sentences(text, paras)
+    assert len(whole) == 18 * 3
+    monkeypatch.setattr(sentences_module, "PIECE", 700)  # pieces cut at paragraph starts only
+    assert len(sentences_module._pieces(text, paras, 700)) == 3
+    assert split_sentences(text, paras) == whole
+    # a paragraph longer than a piece is cut at a space: no crash, sentences split there
+    monkeypatch.setattr(sentences_module, "PIECE", 300)
+    cut = split_sentences(text, paras)
+    assert len(cut) > len(whole) and all(e - s <= 300 for s, e in cut)

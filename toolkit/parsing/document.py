@@ -9,6 +9,7 @@ for one decoded plain-text file.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -168,8 +169,10 @@ def suggest_claims(doc: ParsedDocument, heads: list[tuple[int, int]]) -> list[Su
     has_notes = any(fn.note is not None for fn in layout.footnotes)
     header_spans = [(s, e) for s, e in heads if _is_header(layout, s, e, heads, doc.kind)]
     claims = []
+    positions = [pos for pos, _ in markers]
     for start, end in doc.sentences:
-        inside = [i for pos, i in markers if start <= pos < end]
+        # A book has thousands of markers and sentences: find a sentence's by bisection.
+        inside = [i for _, i in markers[bisect_left(positions, start) : bisect_left(positions, end)]]
         if inside:
             claims.append(SuggestedClaim(start, end, inside, "marker"))
         elif not has_notes or doc.kind == PRIMARY_SOURCE:

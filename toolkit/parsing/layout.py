@@ -2,12 +2,16 @@
 
 `parse_layout(source)` takes the decoded text of a file and returns:
 
-- the normalized body text: notes taken out, paragraphs that a block of notes
+- the normalized body text: notes taken out (``N. text`` paragraphs or lines,
+  ``[N] text``, Project Gutenberg's ``[Footnote N: text]``, a note glued to the
+  line above it), paragraphs that a block of notes
   (or a bare page break) cut in two joined again, words hyphenated across such a
   break rejoined, ``[Page N]`` removed, markers rendered as superscript digits,
   web-page debris ("Read full abstract") dropped;
 - every footnote marker and note, linked by position (see `footnotes`);
 - the page map (where each printed page starts);
+- chapters ("CHAPTER IV", "# Chapter 4"), so that a book whose chapters restart
+  their note numbers links each marker within its chapter;
 - an `OffsetMap` from every normalized character back to the source.
 
 Pure: no I/O, no database, no spaCy.
@@ -16,10 +20,11 @@ Pure: no I/O, no database, no spaCy.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
-from toolkit.parsing.footnotes import MarkerRef, NoteRef, link_footnotes
+from toolkit.parsing.footnotes import MarkerRef, NoteRef, label_follows, link_footnotes
 from toolkit.parsing.offsets import OffsetMap, TextBuilder
 
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -30,28 +35,41 @@ SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 BLOCK_SPLIT = re.compile(r"[ \t]*\r?\n(?:[ \t]*\r?\n)+")
 PAGE_ONLY = re.compile(r"\[Page\s+(?P<label>[0-9]+[a-z]?|[ivxlcdmIVXLCDM]+)\]")
 HEADING = re.compile(r"#{1,6}[ \t]+")
-NOTES_HEADING = re.compile(r"(?:#{1,6}[ \t]+)?(?:Notes|Endnotes|Footnotes|References)\s*:?\s*", re.I)
+NOTES_HEADING = re.compile(r"(?:#{1,6}[ \t]+)?(?P<word>Notes|Endnotes|Footnotes|References)\s*:?\s*", re.I)
+# A chapter heading, on one line or two ("CHAPTER IV" / "THE TREATY").
+CHAPTER = re.compile(
+    r"(?:#{1,6}[ \t]+)?(?:CHAPTER|Chapter|BOOK|Book|PART|Part)[ \t]+(?:[IVXLCDM]+|\d+|[A-Z][a-z]+|[A-Z]+)\b"
+    r"[^\n]{0,80}(?:\n[^\n]{1,80})?"
+)
+# A note label: up to four digits, and a letter for a note added after numbering ("98a").
+LABEL = r"\d{1,4}[a-z]?"
 NOTE_START = re.compile(
-    r"(?:<sup>\s*(?P<sup>\d{1,3}|[*†‡])\s*</sup>\.?"
-    r"|\[(?P<br>\d{1,3})\]"
+    rf"(?:<sup>\s*(?P<sup>{LABEL}|[*†‡])\s*</sup>\.?"
+    rf"|\[(?P<br>{LABEL})\]"
     r"|(?P<uni>[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})"
-    r"|(?P<num>\d{1,3}|[*†‡])\.)"
+    rf"|(?P<num>{LABEL}|[*†‡])\.)"
     r"[ \t]+(?=\S)"
 )
+# Project Gutenberg's note: "[Footnote 3: text]", possibly over several lines and paragraphs.
+FOOTNOTE_BLOCK = re.compile(r"\[Footnote[ \t]+(?P<label>\d{1,4}[a-z]?|[A-Z]|[*†‡])[ \t]*:\s*")
+# A line that may be a note glued to the line above it (no blank line between).
+GLUED = re.compile(rf"\r?\n[ \t]*(?=\[Footnote[ \t]|\[(?P<br>{LABEL})\][ \t]+\S|(?P<num>{LABEL})\.[ \t]+\S)")
+# A line that ends a sentence (not with a colon: "The terms were:" opens a list).
+LINE_END_OF_SENTENCE = re.compile(r"(?:[.!?;)\]\"”’\d⁰¹²³⁴⁵⁶⁷⁸⁹]|</sup>)[ \t]*$")
 # Things inside a paragraph that are not copied verbatim.
 INLINE = re.compile(
-    r"(?P<sup><sup>\s*(?P<supl>\d{1,3}|[*†‡])\s*</sup>)"
+    rf"(?P<sup><sup>\s*(?P<supl>{LABEL}|[*†‡])\s*</sup>)"
     r"|(?P<uni>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
-    r"|(?P<br>\[(?P<brl>\d{1,3})\])"
+    rf"|(?P<br>\[(?P<brl>{LABEL}|[A-Z])\])"
     r"|(?P<page>[ \t]*\[Page\s+(?P<pagel>[0-9]+[a-z]?|[ivxlcdmIVXLCDM]+)\][ \t]*)"
     r"|(?P<hyph>(?<=[^\W\d_])-[ \t]*\r?\n\s*(?=[a-z]))"
     r"|(?P<ws>[ \t]*\r?\n\s*|[ \t]{2,}|\t)"
 )
 # Footnote markers alone, for finding them (the full INLINE scan also stops at every space run).
 MARKERS = re.compile(
-    r"(?P<sup><sup>\s*(?P<supl>\d{1,3}|[*†‡])\s*</sup>)"
+    rf"(?P<sup><sup>\s*(?P<supl>{LABEL}|[*†‡])\s*</sup>)"
     r"|(?P<uni>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
-    r"|(?P<br>\[(?P<brl>\d{1,3})\])"
+    rf"|(?P<br>\[(?P<brl>{LABEL}|[A-Z])\])"
 )
 # Web-page furniture that scraping leaves at the end of a paragraph.
 DEBRIS = re.compile(
@@ -74,7 +92,9 @@ class Block:
     kind: str  # "body", "heading", "page", "note" (note-like; may turn out body)
     label: str | None = None  # note label or page label
     text_start: int = 0  # where the content starts (after "## " or "12. ")
-    content_end: int = 0  # where the content ends (before debris)
+    content_end: int = 0  # where the content ends (before debris, or a note's closing "]")
+    glued: bool = False  # cut from the paragraph above at a line break: joined again unless a note
+    chapter: int = 0  # chapters met before it (headings such as "CHAPTER IV")
 
 
 @dataclass
@@ -161,8 +181,11 @@ class Layout:
 
 
 def split_blocks(source: str) -> list[Block]:
-    """Paragraphs of the source with their trimmed spans, classified by shape."""
-    blocks: list[Block] = []
+    """Paragraphs of the source with their trimmed spans, classified by shape.
+
+    A line that may start a note glued to the line above is cut off as a block of
+    its own (`glued`); a Gutenberg ``[Footnote`` runs on to its closing bracket."""
+    spans: list[tuple[int, int, bool]] = []
     pos = 0
     for m in list(BLOCK_SPLIT.finditer(source)) + [None]:
         end = m.start() if m else len(source)
@@ -170,9 +193,48 @@ def split_blocks(source: str) -> list[Block]:
         lead = len(raw) - len(raw.lstrip())
         start, stop = pos + lead, pos + len(raw.rstrip())
         if stop > start:
-            blocks.append(_classify(len(blocks), source, start, stop))
+            spans.extend(_glued_lines(source, start, stop))
         pos = m.end() if m else len(source)
+    blocks: list[Block] = []
+    chapter = 0
+    i = 0
+    while i < len(spans):
+        start, stop, glued = spans[i]
+        if source.startswith("[Footnote", start):
+            depth = source.count("[", start, stop) - source.count("]", start, stop)
+            while depth > 0 and i + 1 < len(spans):
+                i += 1
+                depth += source.count("[", spans[i][0], spans[i][1]) - source.count("]", spans[i][0], spans[i][1])
+                stop = spans[i][1]
+        block = _classify(len(blocks), source, start, stop)
+        if block.kind in ("body", "heading") and CHAPTER.fullmatch(source, start, stop):
+            chapter += 1
+        block.glued, block.chapter = glued, chapter
+        blocks.append(block)
+        i += 1
     return blocks
+
+
+def _glued_lines(source: str, start: int, stop: int) -> list[tuple[int, int, bool]]:
+    """The paragraph cut before each line that may be a note glued to the line above: that
+    line ends a sentence or is a "Notes" heading. A line that continues the numbering of
+    the line-start label before it ("1. …" / "2. …") goes the way that one went."""
+    spans = []
+    first = NOTE_START.match(source, start)
+    prev, prev_cut = (first.group("num") or first.group("br"), True) if first else (None, False)
+    for m in GLUED.finditer(source, start, stop):
+        label = m.group("num") or m.group("br")
+        if label and prev and label_follows(prev, label):
+            cut = prev_cut
+        else:
+            above = source[max(start, source.rfind("\n", start, m.start()) + 1) : m.start()]
+            cut = bool(LINE_END_OF_SENTENCE.search(above) or NOTES_HEADING.fullmatch(above.strip()))
+        prev, prev_cut = label, cut
+        if cut:
+            spans.append((start, len(source[start:m.start()].rstrip()) + start, bool(spans)))
+            start = m.end()
+    spans.append((start, stop, bool(spans)))
+    return spans
 
 
 def _classify(index: int, source: str, start: int, end: int) -> Block:
@@ -182,6 +244,10 @@ def _classify(index: int, source: str, start: int, end: int) -> Block:
         block.kind, block.label = "page", m.group("label")
     elif (m := HEADING.match(text)) is not None:
         block.kind, block.text_start = "heading", start + m.end()
+    elif (m := FOOTNOTE_BLOCK.match(text)) is not None:
+        block.kind, block.label, block.text_start = "note", m.group("label"), start + m.end()
+        if text.endswith("]"):
+            block.content_end = end - 1
     elif (m := NOTE_START.match(text)) is not None:
         label = m.group("sup") or m.group("br") or m.group("num")
         if label is None:
@@ -196,6 +262,9 @@ def _classify(index: int, source: str, start: int, end: int) -> Block:
 def find_markers(source: str, blocks: list[Block]) -> list[Marker]:
     """Every footnote marker in body and heading paragraphs, in order."""
     has_sup = "<sup>" in source
+    # "[A]" is a marker only where Gutenberg notes are lettered ("[Footnote A: ...]"), and
+    # "[1918]" only where a note is numbered 1918: otherwise they are a year, a plan A.
+    labels = {b.label for b in blocks if b.kind == "note"}
     markers: list[Marker] = []
     for block in blocks:
         if block.kind not in ("body", "heading", "note"):
@@ -207,7 +276,8 @@ def find_markers(source: str, blocks: list[Block]) -> list[Marker]:
                 markers.append(
                     Marker(m.group("uni").translate(FROM_SUPERSCRIPT), "unicode", m.start(), m.end())
                 )
-            elif m.group("br") and not has_sup:
+            elif m.group("br") and not has_sup and (
+                    len(m.group("brl")) < 4 and not m.group("brl").isalpha() or m.group("brl") in labels):
                 markers.append(Marker(m.group("brl"), "bracket", m.start(), m.end()))
     return markers
 
@@ -218,26 +288,32 @@ def parse_layout(source: str) -> Layout:
     markers = find_markers(source, blocks)
 
     # Which note-like paragraphs are notes is decided by linking, by position.
+    # Where Gutenberg's "[Footnote N: ...]" are the notes, numbered paragraphs are not.
     note_blocks = [b for b in blocks if b.kind == "note"]
-    in_section = _notes_section_start(source, blocks)
+    if any(source.startswith("[Footnote", b.start) for b in note_blocks):
+        note_blocks = [b for b in note_blocks if source.startswith("[Footnote", b.start)]
+    in_section = _notes_sections(source, blocks)
     note_refs = [
-        NoteRef(i, b.label or "", b.start, b.index, in_notes_section=b.index > in_section)
+        NoteRef(i, b.label or "", b.start, b.index, in_notes_section=b.index in in_section,
+                in_references=in_section.get(b.index) == "references",
+                chapter=b.chapter, list_like=not source.startswith("[Footnote", b.start))
         for i, b in enumerate(note_blocks)
     ]
+    chapter_of = _chapter_finder(blocks)
     # A marker inside a note-like paragraph only counts if that paragraph is body text;
     # link on all of them, then drop markers that fell inside real notes.
-    marker_refs = [MarkerRef(i, m.printed, m.source_start) for i, m in enumerate(markers)]
+    marker_refs = [MarkerRef(i, m.printed, m.source_start, chapter_of(m.source_start))
+                   for i, m in enumerate(markers)]
     result = link_footnotes(marker_refs, note_refs)
-    if any(_inside_note(m, note_blocks, result.note_indexes) for m in markers):
-        keep = [m for m in markers if not _inside_note(m, note_blocks, result.note_indexes)]
-        markers = keep
-        marker_refs = [MarkerRef(i, m.printed, m.source_start) for i, m in enumerate(markers)]
+    inside = _inside_notes(markers, note_blocks, result.note_indexes)
+    if inside:
+        markers = [m for i, m in enumerate(markers) if i not in inside]
+        marker_refs = [MarkerRef(i, m.printed, m.source_start, chapter_of(m.source_start))
+                       for i, m in enumerate(markers)]
         result = link_footnotes(marker_refs, note_refs)
-    for i, b in enumerate(note_blocks):
-        if i not in result.note_indexes:  # a numbered paragraph, not a note
-            b.kind, b.text_start = "body", b.start
-            if (d := DEBRIS.search(source, b.start, b.end)) is not None:
-                b.content_end = d.start()
+    real = {id(b) for i, b in enumerate(note_blocks) if i in result.note_indexes}
+    blocks = _rejoin_glued(source, blocks, real)
+    notes = {i: _build_note(source, b) for i, b in enumerate(note_blocks) if i in result.note_indexes}
 
     builder = TextBuilder(source)
     words = WordCounts(source)
@@ -259,9 +335,10 @@ def parse_layout(source: str) -> Layout:
                 joined = True
                 _emit_join(builder, source, prev, block, join, repairs)
                 # Pages that began in the gap begin where the continuation does.
-                for page in pages:
-                    if page.source_start > prev.end:
-                        page.start = builder.length
+                for page in reversed(pages):
+                    if page.source_start <= prev.end:
+                        break
+                    page.start = builder.length
             else:
                 builder.replace("\n\n", prev.end, block.start)
         para_start = builder.length
@@ -280,10 +357,11 @@ def parse_layout(source: str) -> Layout:
 
     text, offsets = builder.build()
     _infer_first_page(pages, text)
+    starts = [p.start for p in pages]
     for m in markers:
-        m.page = _page_of(pages, m.start)
+        k = bisect_right(starts, m.start)
+        m.page = pages[k - 1].label if k else None
 
-    notes = {i: _build_note(source, b) for i, b in enumerate(note_blocks) if i in result.note_indexes}
     footnotes = [
         Footnote(
             seq=k + 1,
@@ -296,18 +374,72 @@ def parse_layout(source: str) -> Layout:
     return Layout(text, offsets, paragraphs, footnotes, pages, repairs)
 
 
-def _notes_section_start(source: str, blocks: list[Block]) -> int:
-    """Block index of a "Notes" heading, or past the end if there is none."""
+def _notes_sections(source: str, blocks: list[Block]) -> dict[int, str]:
+    """Blocks under a "Notes" heading, with its word ("notes", "references"). A section
+    ends at a chapter heading followed by text, not by notes (a book's notes are often
+    grouped by chapter)."""
+    inside: dict[int, str] = {}
+    word = ""
+    for k, b in enumerate(blocks):
+        if b.kind in ("heading", "body"):
+            if (m := NOTES_HEADING.fullmatch(source, b.start, b.end)) is not None:
+                word = m.group("word").lower()
+                continue
+            if word and CHAPTER.fullmatch(source, b.start, b.end):
+                if k + 1 == len(blocks) or blocks[k + 1].kind != "note":
+                    word = ""
+                continue
+        if word:
+            inside[b.index] = word
+    return inside
+
+
+def _chapter_finder(blocks: list[Block]):
+    """Source offset -> chapter number, from the blocks' chapters."""
+    starts = [b.start for b in blocks]
+
+    def chapter_of(offset: int) -> int:
+        k = bisect_right(starts, offset)
+        return blocks[k - 1].chapter if k else 0
+
+    return chapter_of
+
+
+def _inside_notes(markers: list[Marker], note_blocks: list[Block], real: set[int]) -> set[int]:
+    """Indexes of the markers that sit inside real notes."""
+    spans = sorted((b.start, b.end) for i, b in enumerate(note_blocks) if i in real)
+    starts = [s for s, _ in spans]
+    inside = set()
+    for i, m in enumerate(markers):
+        k = bisect_right(starts, m.source_start)
+        if k and m.source_start < spans[k - 1][1]:
+            inside.add(i)
+    return inside
+
+
+def _rejoin_glued(source: str, blocks: list[Block], real: set[int]) -> list[Block]:
+    """Note-like paragraphs that are not notes go back to the body; one cut from the
+    paragraph above at a line break is joined to it again (a wrapped line of a note too)."""
+    out: list[Block] = []
     for b in blocks:
-        if b.kind in ("heading", "body") and NOTES_HEADING.fullmatch(source[b.start : b.end]):
-            return b.index
-    return len(blocks) + 1
+        is_note = b.kind == "note" and id(b) in real
+        if not is_note and b.glued and out and out[-1].kind != "page":
+            prev = out[-1]
+            prev.end = prev.content_end = b.end
+            if prev.kind != "note":
+                _trim_debris(source, prev)
+            continue
+        if b.kind == "note" and not is_note:  # a numbered paragraph, not a note
+            b.kind, b.text_start = "body", b.start
+            _trim_debris(source, b)
+        out.append(b)
+    return out
 
 
-def _inside_note(marker: Marker, note_blocks: list[Block], real: set[int]) -> bool:
-    return any(
-        i in real and b.start <= marker.source_start < b.end for i, b in enumerate(note_blocks)
-    )
+def _trim_debris(source: str, block: Block) -> None:
+    block.content_end = block.end
+    if (d := DEBRIS.search(source, block.text_start, block.end)) is not None:
+        block.content_end = d.start()
 
 
 def _ends_mid_sentence(tail: str) -> bool:
@@ -433,12 +565,12 @@ def _emit_block(builder: TextBuilder, source: str, block: Block, marker_at: dict
 def _build_note(source: str, block: Block) -> Note:
     builder = TextBuilder(source)
     pos = block.text_start
-    for m in re.finditer(r"[ \t]*\r?\n\s*|[ \t]{2,}", source[block.text_start : block.end]):
+    for m in re.finditer(r"[ \t]*\r?\n\s*|[ \t]{2,}", source[block.text_start : block.content_end]):
         s, e = block.text_start + m.start(), block.text_start + m.end()
         builder.copy(pos, s)
         builder.replace(" ", s, e)
         pos = e
-    builder.copy(pos, block.end)
+    builder.copy(pos, block.content_end)
     text, offsets = builder.build()
     return Note(block.label or "", block.start, block.end, text, offsets)
 

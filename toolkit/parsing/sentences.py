@@ -15,6 +15,8 @@ if TYPE_CHECKING:  # spaCy is heavy: imported only when sentences are needed
     from spacy.language import Language
 
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+# Characters handed to spaCy at once past spaCy's own limit (nlp.max_length).
+PIECE = 1_000_000
 SUPERSCRIPTS_AND_SPACE = SUPERSCRIPTS + " "
 ABBREVIATIONS = [
     "Ibid.", "ibid.", "IBID.", "Id.", "p.", "pp.", "P.", "Pp.", "vol.", "Vol.", "vols.", "Vols.",
@@ -55,15 +57,22 @@ def split_sentences(text: str, paragraphs: Iterable[tuple[int, int]]) -> list[tu
         return []
     # One pass over the whole text (one spaCy call per paragraph costs five times
     # more), boundaries read as arrays (iterating doc.sents builds a Python object
-    # per token), then cut at the paragraph edges.
-    doc = load_pipeline()(text)
-    starts, idx, length = doc.to_array([SENT_START, IDX, LENGTH]).astype("int64").T
-    firsts = (starts == 1).nonzero()[0].tolist()
-    if not firsts or firsts[0] != 0:
-        firsts.insert(0, 0)
-    lasts = [f - 1 for f in firsts[1:]] + [len(doc) - 1]
-    begin, finish = idx.tolist(), (idx + length).tolist()
-    raw = [(begin[f], finish[la]) for f, la in zip(firsts, lasts)]
+    # per token), then cut at the paragraph edges. A book longer than spaCy's limit
+    # goes through in pieces cut at paragraph starts, which no sentence crosses.
+    nlp = load_pipeline()
+    pieces = _pieces(text, spans, min(nlp.max_length, PIECE))
+    docs = [nlp(text)] if len(pieces) == 1 else nlp.pipe(text[p0:p1] for p0, p1 in pieces)
+    raw: list[tuple[int, int]] = []
+    for (p0, _), doc in zip(pieces, docs):
+        if not len(doc):
+            continue
+        starts, idx, length = doc.to_array([SENT_START, IDX, LENGTH]).astype("int64").T
+        firsts = (starts == 1).nonzero()[0].tolist()
+        if not firsts or firsts[0] != 0:
+            firsts.insert(0, 0)
+        lasts = [f - 1 for f in firsts[1:]] + [len(doc) - 1]
+        begin, finish = (idx + p0).tolist(), (idx + length + p0).tolist()
+        raw.extend((begin[f], finish[la]) for f, la in zip(firsts, lasts))
 
     out: list[list[int]] = []
     j = 0
@@ -92,3 +101,19 @@ def split_sentences(text: str, paragraphs: Iterable[tuple[int, int]]) -> list[tu
             k += 1
         out.extend(para)
     return [(s, e) for s, e in out]
+
+
+def _pieces(text: str, spans: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
+    """`text` cut at paragraph starts into pieces of at most `size` characters (a longer
+    paragraph is cut at a space, the only place a sentence may then be split)."""
+    cuts = [0]
+    last = 0  # the latest paragraph start, where the next cut may go
+    for p0 in [p for p, _ in spans] + [len(text)]:
+        if p0 - cuts[-1] > size:
+            if last > cuts[-1]:
+                cuts.append(last)
+            while p0 - cuts[-1] > size:
+                cut = text.rfind(" ", cuts[-1] + 1, cuts[-1] + size)
+                cuts.append(cut if cut > cuts[-1] else cuts[-1] + size)
+        last = p0
+    return list(zip(cuts, cuts[1:] + [len(text)]))

@@ -1,8 +1,13 @@
 """Plain text, and Markdown written in the text layouts: the layout repair of `parsing.layout`.
 
-Markers are `<sup>N</sup>`, `[N]` or superscript digits; notes are paragraphs
-`N. text` after the paragraph carrying the marker, or wherever a printed page
-ended. YAML front matter at the top (title, author, date) is metadata, not text.
+Markers are `<sup>N</sup>`, `[N]` or superscript digits, N up to four digits and a
+letter for a note added after numbering ("98a"). Notes are paragraphs `N. text` or
+`[N] text` after the paragraph carrying the marker, wherever a printed page ended,
+or under a "Notes" heading (one a line is fine); a note may sit on the line right
+under the body text; Project Gutenberg's `[Footnote N: text]` may run over several
+lines and paragraphs. Books: chapters ("CHAPTER IV", "# Chapter 4") may restart
+their numbering, and any length goes. YAML front matter at the top (title, author,
+date) is metadata, not text.
 """
 
 from __future__ import annotations
