@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from toolkit.audit import CODES, audit_dataset, render_html, render_text
+from toolkit.audit import CODES, audit_store, render_html, render_text
 from toolkit.cli import app
-from toolkit.export import Filters, build_dataset
+from toolkit.export import Filters
 from toolkit.ingest import ingest_paths
 from toolkit.models import Claim, EvidenceLink, Footnote
 from toolkit.views import find_version
@@ -17,7 +18,7 @@ from toolkit.views import find_version
 
 def audit(engine, **filters):
     with Session(engine) as session:
-        return audit_dataset(build_dataset(session, Filters(**filters)))
+        return audit_store(session, Filters(**filters))
 
 
 def test_the_seeds_with_suggested_claims(engine, seeds):
@@ -104,3 +105,36 @@ def test_fail_on_sets_the_exit_code(engine, seeds, tmp_path):
     done = runner.invoke(app, ["audit", "--include-suggested", "--db", db, "--json", "--html", str(html_path)])
     assert done.exit_code == 0 and html_path.exists()
     assert runner.invoke(app, ["audit", "--db", db, "--fail-on", "fatal"]).exit_code == 2
+
+
+def test_a_superseded_versions_suggestions_are_not_counted(engine, tmp_path):
+    doc = tmp_path / "doc.md"
+    doc.write_text("The envoy arrived in London in January.<sup>1</sup> He left in May.<sup>2</sup> "
+                   "Nobody noticed him at first.<sup>3</sup>\n\n1. PRO F.O. 371/3300/1.\n\n2. Ibid.\n\n"
+                   "3. PRO F.O. 371/3300/2.\n", "utf-8")
+    assert ingest_paths(engine, [doc]).ok
+    doc.write_text(doc.read_text("utf-8").replace("January", "February"), "utf-8")
+    assert ingest_paths(engine, [doc]).ok
+    report = audit(engine, include_suggested=True)
+    assert report.claims == 3 and report.documents[0]["claims"] == 3
+
+
+@pytest.mark.corpus
+def test_frus_editorial_notes_support_nothing_and_primary_sources_stand_apart(engine, seeds):
+    from conftest import corpus_path
+    from toolkit.models import DocumentVersion
+
+    frus = corpus_path("frus-dev", "russia-1918-v3")
+    assert ingest_paths(engine, [frus, seeds]).ok
+    with Session(engine) as session:
+        editorial_links = session.exec(
+            select(EvidenceLink).join(Footnote).where(Footnote.role == "editorial")).all()
+        assert editorial_links == []  # an editor identifying a person is no evidence
+        assert session.exec(select(Footnote).where(Footnote.role == "editorial")).first() is not None
+    report = audit(engine, include_suggested=True)
+    scholarship, primary = report.groups["scholarship"], report.groups["primary-sources"]
+    assert primary["claims"] > 1000 and scholarship["claims"] < 200  # the telegrams do not drown the article
+    assert {a["archive"] for a in scholarship["archives"]} == {"PRO", "MAE"}  # Debo's archives, not FRUS's own
+    assert primary["archives"][0]["archive"] == "NARA"
+    page = render_html(report)
+    assert "Claims made in scholarship, per archive" in page and "Statements inside primary sources" in page

@@ -1,7 +1,8 @@
 """`toolkit audit`: which claims rest on which archive, and what deserves a second look.
 
-Works on the dataset that `export` builds (one source of truth), so what the
-audit counts is exactly what the export carries. Findings have stable codes that
+Counts with SQL aggregates over the store (memory does not grow with the corpus),
+by the rules the export writes: what a note reaches is stored once, at ingest;
+only evidence notes support a claim; scholarship and primary sources apart. Findings have stable codes that
 scripts and tests may rely on; their wording may change, the codes do not:
 
     A101 warning  unsourced-claim      a claim with no evidence at all
@@ -20,7 +21,12 @@ from __future__ import annotations
 import html
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from toolkit.export import Filters
 
 SEVERITIES = ("info", "warning", "error")
 CODES: dict[str, tuple[str, str]] = {
@@ -54,6 +60,9 @@ class AuditReport:
     archives: list[dict[str, Any]]  # per archive and series, over all documents
     documents: list[dict[str, Any]]  # per document: support counts and archives
     findings: list[Finding] = field(default_factory=list)
+    # Scholarship's claims and the statements inside primary sources, apart: one must not drown
+    # the other (a FRUS volume's telegrams would fill the archive chart with one bar).
+    groups: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -65,8 +74,8 @@ class AuditReport:
 
     def to_json(self) -> dict[str, Any]:
         return {"claims": self.claims, "support": self.support, "archives": self.archives,
-                "documents": self.documents, "findings": [asdict(f) for f in self.findings],
-                "counts": {s: self.count(s) for s in SEVERITIES}}
+                "groups": self.groups, "documents": self.documents,
+                "findings": [asdict(f) for f in self.findings], "counts": {s: self.count(s) for s in SEVERITIES}}
 
 
 def _finding(code: str, document: str, claim: str | None, note: str | None, message: str) -> Finding:
@@ -79,101 +88,213 @@ def _excerpt(text: str, width: int = 70) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def audit_dataset(dataset: dict[str, Any]) -> AuditReport:
-    """The audit of an export dataset (see `toolkit.export.build_dataset`)."""
-    docs = dataset["documents"]
-    current = {d["document"]: d for d in docs if d.get("current", True)}
-    claims = dataset["claims"]
+SCHOLARSHIP, PRIMARY = "scholarship", "primary-sources"  # the two groups the audit keeps apart
+SUPPORTING = ("evidence", "mixed")  # note roles that support a claim; NULL (older stores) counts too
 
-    archive_claims: dict[tuple[str, str | None], set[str]] = defaultdict(set)
-    archive_refs: dict[tuple[str, str | None], set[tuple]] = defaultdict(set)
-    per_doc: dict[str, dict[str, Any]] = {}
-    used_notes: dict[str, set[int]] = defaultdict(set)
+
+def _claims(filters: "Filters", version_ids: list[str] | None):  # type: ignore[no-untyped-def]
+    """The claims the audit counts: active ones, annotators' (and suggestions of current versions if
+    asked), of the documents named; as a subquery of (id, version_id, document, kind, text, start, end)."""
+    from sqlalchemy import and_, or_, select
+
+    from toolkit.models import Claim, DocumentVersion
+
+    query = (select(Claim.id, Claim.version_id, DocumentVersion.document_id.label("document"),
+                    DocumentVersion.kind.label("kind"), DocumentVersion.is_current.label("current"),
+                    Claim.text.label("text"), Claim.start.label("start"), Claim.end.label("end"))
+             .join(DocumentVersion, DocumentVersion.id == Claim.version_id)
+             .where(Claim.status == "active"))
+    origin = Claim.origin == "annotator"
+    if filters.include_suggested:  # a superseded version's suggestions are not claims any more
+        origin = or_(origin, and_(Claim.origin == "suggested", DocumentVersion.is_current))
+    query = query.where(origin)
+    if filters.annotator:
+        query = query.where(Claim.annotator == filters.annotator)
+    if version_ids is not None:
+        query = query.where(DocumentVersion.document_id.in_(version_ids))
+    return query.subquery("c")
+
+
+def audit_store(session: "Session", filters: "Filters | None" = None) -> AuditReport:
+    """The audit of the store, from SQL aggregates: memory does not grow with the corpus.
+
+    It counts what `toolkit export` would write for the same filters: a claim rests on the
+    archival items its supporting notes reach (after Ibid. and short forms, as stored at
+    ingest); a claim in a primary source also on the document itself (its file number).
+    Editorial and cross-reference notes never count as support."""
+    from sqlalchemy import case, distinct, func, literal, select, union_all
+
+    from toolkit.export import Filters, check_annotator, document_ids
+    from toolkit.models import ArchivalReference, Citation, DocumentVersion, EvidenceLink, Footnote, Reach
+
+    filters = filters or Filters()
+    check_annotator(session, filters.annotator)
+    names = document_ids(session, filters.documents) if filters.documents else None
+    c = _claims(filters, names)
+    supporting = Footnote.role.is_(None) | Footnote.role.in_(SUPPORTING)
+    group = case((c.c.kind == "primary-source", literal(PRIMARY)), else_=literal(SCHOLARSHIP))
+
+    # What each claim reaches: through its supporting notes, and (primary sources) the document itself.
+    via_notes = (select(c.c.id.label("claim"), c.c.document, c.c.kind, Reach.archive, Reach.series,
+                        Reach.version_id, Reach.volume, Reach.item)
+                 .join(EvidenceLink, EvidenceLink.claim_id == c.c.id)
+                 .join(Footnote, Footnote.id == EvidenceLink.footnote_id)
+                 .join(Reach, Reach.footnote_id == Footnote.id)
+                 .where(supporting))
+    via_document = (select(c.c.id.label("claim"), c.c.document, c.c.kind, ArchivalReference.archive,
+                           ArchivalReference.series, ArchivalReference.version_id, ArchivalReference.volume,
+                           ArchivalReference.item)
+                    .join(ArchivalReference, (ArchivalReference.version_id == c.c.version_id)
+                          & ArchivalReference.footnote_id.is_(None))
+                    .where(c.c.kind == "primary-source"))
+    reached = union_all(via_notes, via_document).subquery("r")
+    ref_key = func.coalesce(reached.c.version_id, "") + "|" + func.coalesce(reached.c.volume, "") + "|" \
+        + func.coalesce(reached.c.item, "")
+    r_group = case((reached.c.kind == "primary-source", literal(PRIMARY)), else_=literal(SCHOLARSHIP))
+
+    archives: dict[str, list[dict[str, Any]]] = {SCHOLARSHIP: [], PRIMARY: []}
+    for g, archive, series, claims, refs in session.execute(
+            select(r_group, reached.c.archive, reached.c.series, func.count(distinct(reached.c.claim)),
+                   func.count(distinct(ref_key))).group_by(r_group, reached.c.archive, reached.c.series)):
+        archives[g].append({"archive": archive, "series": series, "claims": claims, "references": refs})
+    per_doc_archives: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for doc, archive, series, claims, refs in session.execute(
+            select(reached.c.document, reached.c.archive, reached.c.series, func.count(distinct(reached.c.claim)),
+                   func.count(distinct(ref_key))).group_by(reached.c.document, reached.c.archive, reached.c.series)):
+        per_doc_archives[doc].append({"archive": archive, "series": series, "claims": claims, "references": refs})
+
+    # Each claim's support: archival if it reaches an archive, published if it has supporting notes.
+    has_reach = select(reached.c.claim).distinct().subquery("hr")
+    linked = (select(EvidenceLink.claim_id).join(Footnote, Footnote.id == EvidenceLink.footnote_id)
+              .where(supporting).distinct().subquery("ln"))
+    support = case((has_reach.c.claim.is_not(None), literal("archival")),
+                   (linked.c.claim_id.is_not(None), literal("published")), else_=literal("none"))
+    per_claim = (select(c.c.id, c.c.document, group.label("group"), support.label("support"), c.c.text)
+                 .outerjoin(has_reach, has_reach.c.claim == c.c.id)
+                 .outerjoin(linked, linked.c.claim_id == c.c.id)).subquery("pc")
+    totals: dict[str, Counter[str]] = {SCHOLARSHIP: Counter(), PRIMARY: Counter()}
+    per_doc: dict[str, Counter[str]] = defaultdict(Counter)
+    for doc, g, sup, n in session.execute(
+            select(per_claim.c.document, per_claim.c.group, per_claim.c.support, func.count())
+            .group_by(per_claim.c.document, per_claim.c.group, per_claim.c.support)):
+        totals[g][sup] += n
+        per_doc[doc][sup] += n
     findings: list[Finding] = []
-    support = Counter(c["support"] for c in claims)
+    for claim_id, doc, sup, text in session.execute(
+            select(per_claim.c.id, per_claim.c.document, per_claim.c.support, per_claim.c.text)
+            .where(per_claim.c.support != "archival").order_by(per_claim.c.document, per_claim.c.id)):
+        where = f"“{_excerpt(text, 50)}”"
+        if sup == "none":
+            findings.append(_finding("A101", doc, claim_id, None, f"{where} has no evidence"))
+        else:
+            findings.append(_finding("A102", doc, claim_id, None, f"{where} rests only on published works"))
 
-    for c in claims:
-        doc = c["document"]
-        entry = per_doc.setdefault(doc, {"document": doc, "title": c.get("title", ""), "claims": 0,
-                                         "support": Counter(), "archives": defaultdict(lambda: [set(), set()])})
-        entry["claims"] += 1
-        entry["support"][c["support"]] += 1
-        where = f"“{_excerpt(c['quote'], 50)}”"
-        for e in c["evidence"]:
-            if e["footnote"] is not None and c["version"] == current.get(doc, {}).get("id"):
-                used_notes[doc].add(e["footnote"])
-            for r in e["references"]:
-                key = (r["archive"], r["series"])
-                ref = (doc, r["archive"], r["series"], r["volume"], r["item"])
-                archive_claims[key].add(c["id"])
-                archive_refs[key].add(ref)
-                entry["archives"][key][0].add(c["id"])
-                entry["archives"][key][1].add(ref)
-            if e["stance"] == "disputes":
-                findings.append(_finding("A104", doc, c["id"], e["label"],
-                                         f"note {e['label']} disputes the claim it is linked to: {where}"))
-            for cit in e["citations"]:
-                if cit["kind"] == "ibid" and cit["resolves_to"] is not None:
-                    chain = " → ".join(str(x) for x in [e["label"], *cit["chain"]])
-                    findings.append(_finding("A103", doc, c["id"], e["label"],
-                                             f"{where} rests on an Ibid. (notes {chain}); it finally leans on "
-                                             f"note {cit['chain'][-1] if cit['chain'] else cit['resolves_to']}"))
-        if c["support"] == "none":
-            findings.append(_finding("A101", doc, c["id"], None, f"{where} has no evidence"))
-        elif c["support"] == "published":
-            findings.append(_finding("A102", doc, c["id"], None, f"{where} rests only on published works"))
-        now = current.get(doc)
-        if now is not None and now["id"] != c["version"] and now["text"][c["start"]:c["end"]] != c["quote"]:
-            findings.append(_finding("A109", doc, c["id"], None,
-                                     f"{where} was made on version {c['version']}; the current version "
-                                     f"({now['id']}) has other text at {c['start']}-{c['end']}: re-annotate it"))
+    # A103: claims resting on an Ibid.; A104: notes disputing the claim linked to them.
+    for claim_id, doc, text, label, chain, target, stance in session.execute(
+            select(c.c.id, c.c.document, c.c.text, Footnote.label, Citation.chain, Citation.resolves_to,
+                   EvidenceLink.stance)
+            .join(EvidenceLink, EvidenceLink.claim_id == c.c.id)
+            .join(Footnote, Footnote.id == EvidenceLink.footnote_id)
+            .outerjoin(Citation, (Citation.footnote_id == Footnote.id) & (Citation.kind == "ibid")
+                       & Citation.resolves_to.is_not(None))
+            .order_by(c.c.document, c.c.id, Footnote.seq)):
+        where = f"“{_excerpt(text, 50)}”"
+        if stance == "disputes":
+            findings.append(_finding("A104", doc, claim_id, label,
+                                     f"note {label} disputes the claim it is linked to: {where}"))
+        if target is not None:
+            steps = " → ".join(str(x) for x in [label, *(chain or [])])
+            findings.append(_finding("A103", doc, claim_id, label,
+                                     f"{where} rests on an Ibid. (notes {steps}); it finally leans on "
+                                     f"note {(chain or [target])[-1]}"))
 
-    for d in current.values():
-        doc = d["document"]
-        for f in d["footnotes"]:
-            label = f["label"]
-            if "marker-repaired" in f["flags"]:
-                findings.append(_finding("A105", doc, None, label,
-                                         f"marker printed {f['marker']['printed']} was linked to note {label}"))
-            if "marker-without-note" in f["flags"]:
-                findings.append(_finding("A106", doc, None, label, f"marker {label} has no note"))
-            if "note-without-marker" in f["flags"]:
-                findings.append(_finding("A107", doc, None, label, f"note {label} has no marker in the text"))
-            if doc in per_doc and f["text"] is not None and f["seq"] not in used_notes[doc]:
-                findings.append(_finding("A108", doc, None, label,
-                                         f"note {label} is used by no claim: {_excerpt(f['text'], 60)}"))
+    # A105-A108: the notes of the current versions of the documents audited.
+    docs_with_claims = set(per_doc)
+    used = {fid for (fid,) in session.execute(select(EvidenceLink.footnote_id).join(c, c.c.id == EvidenceLink.claim_id)
+                                              .where(c.c.current))}
+    notes_query = (select(DocumentVersion.document_id, Footnote.id, Footnote.label, Footnote.flags,
+                          Footnote.marker_printed, Footnote.note_text)
+                   .join(DocumentVersion, DocumentVersion.id == Footnote.version_id)
+                   .where(DocumentVersion.is_current).order_by(DocumentVersion.document_id, Footnote.seq))
+    if names is not None:
+        notes_query = notes_query.where(DocumentVersion.document_id.in_(names))
+    for doc, fid, label, flags, printed, text in session.execute(notes_query):
+        if "marker-repaired" in flags:
+            findings.append(_finding("A105", doc, None, label, f"marker printed {printed} was linked to note {label}"))
+        if "marker-without-note" in flags:
+            findings.append(_finding("A106", doc, None, label, f"marker {label} has no note"))
+        if "note-without-marker" in flags:
+            findings.append(_finding("A107", doc, None, label, f"note {label} has no marker in the text"))
+        if doc in docs_with_claims and text is not None and fid not in used:
+            findings.append(_finding("A108", doc, None, label,
+                                     f"note {label} is used by no claim: {_excerpt(text, 60)}"))
 
-    archives = [{"archive": a, "series": s, "claims": len(archive_claims[(a, s)]),
-                 "references": len(archive_refs[(a, s)])}
-                for a, s in sorted(archive_claims, key=lambda k: (-len(archive_claims[k]), k[0], k[1] or ""))]
+    # A109: a claim on an older version whose text is not where it was in the current one.
+    stale = list(session.execute(select(c.c.id, c.c.document, c.c.text, c.c.start, c.c.end, c.c.version_id)
+                                 .where(~c.c.current)))
+    if stale:
+        current = {d: (v, text) for d, v, text in session.execute(
+            select(DocumentVersion.document_id, DocumentVersion.id, DocumentVersion.text)
+            .where(DocumentVersion.is_current, DocumentVersion.document_id.in_(sorted({s[1] for s in stale}))))}
+        for claim_id, doc, text, start, end, version in stale:
+            now = current.get(doc)
+            if now is not None and now[1][start:end] != text:
+                findings.append(_finding("A109", doc, claim_id, None,
+                                         f"“{_excerpt(text, 50)}” was made on version {version}; the current "
+                                         f"version ({now[0]}) has other text at {start}-{end}: re-annotate it"))
+
+    titles = dict(session.execute(select(DocumentVersion.document_id, DocumentVersion.title).where(
+        DocumentVersion.is_current, DocumentVersion.document_id.in_(sorted(docs_with_claims)))).all())
     documents = []
     for doc in sorted(per_doc):
-        entry = per_doc[doc]
+        counts = per_doc[doc]
         documents.append({
-            "document": doc, "title": entry["title"], "claims": entry["claims"],
-            "support": {k: entry["support"].get(k, 0) for k in ("archival", "published", "none")},
-            "archives": [{"archive": a, "series": s, "claims": len(v[0]), "references": len(v[1])}
-                         for (a, s), v in sorted(entry["archives"].items(), key=lambda kv: (-len(kv[1][0]), kv[0][0]))],
+            "document": doc, "title": titles.get(doc, ""), "claims": sum(counts.values()),
+            "support": {k: counts.get(k, 0) for k in SUPPORT_LEVELS},
+            "archives": sorted(per_doc_archives.get(doc, []), key=lambda a: (-a["claims"], a["archive"], a["series"] or "")),
         })
+    groups = {g: {"claims": sum(totals[g].values()), "support": {k: totals[g].get(k, 0) for k in SUPPORT_LEVELS},
+                  "archives": _ordered(archives[g])} for g in (SCHOLARSHIP, PRIMARY)}
     order = {code: k for k, code in enumerate(CODES)}
     findings.sort(key=lambda f: (-SEVERITIES.index(f.severity), order[f.code], f.document, f.note or "", f.claim or ""))
-    return AuditReport(len(claims), {k: support.get(k, 0) for k in ("archival", "published", "none")},
-                       archives, documents, findings)
+    overall = Counter(totals[SCHOLARSHIP]) + Counter(totals[PRIMARY])
+    merged: dict[tuple, dict[str, Any]] = {}
+    for g in (SCHOLARSHIP, PRIMARY):
+        for a in archives[g]:
+            row = merged.setdefault((a["archive"], a["series"]), {**a, "claims": 0, "references": 0})
+            row["claims"] += a["claims"]
+            row["references"] += a["references"]
+    return AuditReport(sum(overall.values()), {k: overall.get(k, 0) for k in SUPPORT_LEVELS},
+                       _ordered(list(merged.values())), documents, findings, groups)
+
+
+SUPPORT_LEVELS = ("archival", "published", "none")
+
+
+def _ordered(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(rows, key=lambda a: (-a["claims"], a["archive"], a["series"] or ""))
 
 
 # -- rendering ------------------------------------------------------------------------------
 
 
 def render_text(report: AuditReport, max_findings: int = 60) -> str:
-    """The terminal table."""
+    """The terminal table: scholarship and primary sources apart, then per document and findings."""
     s = report.support
     lines = [f"{report.claims} claims: {s['archival']} rest on an archive, {s['published']} on published "
-             f"works only, {s['none']} on nothing", "", "Claims per archive and series"]
-    lines.append(f"  {'archive':<8} {'series':<38} {'claims':>6} {'refs':>5}")
-    for a in report.archives:
-        lines.append(f"  {a['archive']:<8} {(a['series'] or '-')[:38]:<38} {a['claims']:>6} {a['references']:>5}")
-    if not report.archives:
-        lines.append("  (no claim reaches an archive)")
+             f"works only, {s['none']} on nothing"]
+    for key, heading in ((SCHOLARSHIP, "Claims made in scholarship"), (PRIMARY, "Statements inside primary sources")):
+        group = report.groups.get(key)
+        if not group or not group["claims"]:
+            continue
+        g = group["support"]
+        lines += ["", f"{heading}: {group['claims']} ({g['archival']} archival, {g['published']} published only, "
+                      f"{g['none']} none), per archive and series"]
+        lines.append(f"  {'archive':<8} {'series':<38} {'claims':>6} {'refs':>5}")
+        for a in group["archives"]:
+            lines.append(f"  {a['archive']:<8} {(a['series'] or '-')[:38]:<38} {a['claims']:>6} {a['references']:>5}")
+        if not group["archives"]:
+            lines.append("  (no claim reaches an archive)")
     lines += ["", "Per document"]
     for d in report.documents:
         sup = d["support"]
@@ -195,11 +316,18 @@ def render_text(report: AuditReport, max_findings: int = 60) -> str:
 def render_html(report: AuditReport, title: str = "Audit of claims and their evidence") -> str:
     """One self-contained page: tables, a bar chart of claims per archive; all text escaped."""
     e = html.escape
-    most = max((a["claims"] for a in report.archives), default=1) or 1
-    bars = "\n".join(
-        f'<div class="bar"><span class="label">{e(a["archive"])} {e(a["series"] or "")}</span>'
-        f'<span class="fill" style="width:{max(1, round(60 * a["claims"] / most))}%"></span>'
-        f'<span class="n">{a["claims"]}</span></div>' for a in report.archives)
+
+    def chart(rows: list[dict[str, Any]]) -> str:
+        most = max((a["claims"] for a in rows), default=1) or 1
+        return "\n".join(
+            f'<div class="bar"><span class="label">{e(a["archive"])} {e(a["series"] or "")}</span>'
+            f'<span class="fill" style="width:{max(1, round(60 * a["claims"] / most))}%"></span>'
+            f'<span class="n">{a["claims"]}</span></div>' for a in rows)
+
+    scholarship = report.groups.get(SCHOLARSHIP, {"claims": 0, "archives": []})
+    primary = report.groups.get(PRIMARY, {"claims": 0, "archives": []})
+    bars = chart(scholarship["archives"])
+    primary_bars = chart(primary["archives"])
     archive_rows = "\n".join(
         f"<tr><td>{e(a['archive'])}</td><td>{e(a['series'] or '-')}</td><td>{a['claims']}</td>"
         f"<td>{a['references']}</td></tr>" for a in report.archives)
@@ -236,9 +364,13 @@ tr.error td {{ background: #fbe3e1; }} tr.warning td {{ background: #fdf3dc; }}
 <p class="summary">{report.claims} claims: <b>{s['archival']}</b> rest on an archive, <b>{s['published']}</b>
 on published works only, <b>{s['none']}</b> on nothing.
 Findings: {report.count('error')} errors, {report.count('warning')} warnings, {report.count('info')} notes.</p>
-<h2>Claims per archive</h2>
+<h2>Claims made in scholarship, per archive ({scholarship['claims']} claims)</h2>
 <div class="chart">
-{bars or '<p>No claim reaches an archive.</p>'}
+{bars or '<p>No claim made in scholarship reaches an archive.</p>'}
+</div>
+<h2>Statements inside primary sources, per archive ({primary['claims']} statements)</h2>
+<div class="chart primary">
+{primary_bars or '<p>No statement of a primary source is audited.</p>'}
 </div>
 <table><thead><tr><th>Archive</th><th>Series</th><th>Claims</th><th>References</th></tr></thead>
 <tbody>

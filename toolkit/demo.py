@@ -68,7 +68,7 @@ def run_demo(engine: Engine, echo: Callable[[str], None], samples: Path = SAMPLE
 
 
 def _export_and_audit(engine: Engine, echo: Callable[[str], None], names: list[str], exports: Path) -> None:
-    from toolkit.audit import audit_dataset, render_html, render_text
+    from toolkit.audit import audit_store, render_html, render_text
     from toolkit.export import Filters, build_dataset, write_export
     from toolkit.files import write_atomically
     from toolkit.guidelines import load_guidelines
@@ -81,7 +81,8 @@ def _export_and_audit(engine: Engine, echo: Callable[[str], None], names: list[s
     result = write_export(dataset, exports / "claims.json")
     echo(f"   {result.claims} claims from {result.documents} documents, validated: {result.path}")
     echo(f"   its JSON Schema: {result.schema_path}")
-    report = audit_dataset(dataset)
+    with Session(engine) as session:
+        report = audit_store(session, Filters(names, None, include_suggested=True))
     for line in render_text(report, max_findings=8).splitlines():
         echo(f"   {line}" if line else "")
     html_path = exports / "audit.html"

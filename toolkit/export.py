@@ -33,6 +33,7 @@ from toolkit.views import document_views, find_version, iso
 
 SCHEMA_VERSION = "1.1.0"
 FORMATS = ("json", "jsonl", "webanno")
+SUPPORTING_ROLES = (None, "evidence", "mixed")  # None: a store made before note roles
 QUOTE_CONTEXT = 32  # characters of prefix and suffix in a TextQuoteSelector
 
 
@@ -146,6 +147,11 @@ def build_dataset(session: Session, filters: Filters | None = None, guidelines_v
             gc.enable()
 
 
+def document_ids(session: Session, names: list[str]) -> list[str]:
+    """The documents named (by name, version id or path); NotFoundError for one that is not stored."""
+    return sorted({find_version(session, name).document_id for name in names})
+
+
 def check_annotator(session: Session, annotator: str | None) -> None:
     """A filter by an annotator nobody is called in the store is a mistake: say so, with the names."""
     if annotator is None:
@@ -195,7 +201,9 @@ def _build_dataset(session: Session, filters: Filters, guidelines_version: str |
         query = query.where(Claim.origin == "annotator")
     if filters.annotator:
         query = query.where(Claim.annotator == filters.annotator)
-    claims = [row for row in session.execute(query) if row.version_id in by_id]  # rows read like ClaimRow
+    # Rows read like ClaimRow. A superseded version's suggestions are not claims any more.
+    claims = [row for row in session.execute(query) if row.version_id in by_id
+              and (row.origin != "suggested" or by_id[row.version_id].is_current)]
     claims.sort(key=lambda c: (by_id[c.version_id].document_id, by_id[c.version_id].version, c.start, c.end, c.id))
 
     # The documents: current versions, and any older version a claim was made on.
@@ -257,15 +265,18 @@ def claim_record(claim: ClaimRow, view: dict[str, Any], links: list[tuple[str, s
     evidence = []
     for stance, link, seq in sorted(links, key=lambda triple: triple[2]):
         note = notes.get(seq, {})
-        evidence.append({"footnote": seq, "label": note.get("label"), "stance": stance, "link": link,
+        evidence.append({"footnote": seq, "label": note.get("label"), "role": note.get("role"),
+                         "stance": stance, "link": link,
                          "citations": note.get("citations", []), "references": note.get("references", [])})
     if view["kind"] == "primary-source" and view["references"]:
         # A claim in a primary source rests on the document itself.
         evidence.append({"footnote": None, "label": None, "stance": "supports", "link": "document",
                          "citations": [], "references": view["references"]})
-    if any(e["references"] for e in evidence):
+    # Only evidence notes support a claim; an editor's identification or a pointer is shown, not counted.
+    supporting = [e for e in evidence if e.get("role") in SUPPORTING_ROLES]
+    if any(e["references"] for e in supporting):
         support = "archival"
-    elif evidence:
+    elif supporting:
         support = "published"
     else:
         support = "none"

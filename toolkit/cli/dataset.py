@@ -109,16 +109,15 @@ def audit(
     """
     from sqlmodel import Session
 
-    from toolkit.audit import audit_dataset, render_html, render_text
-    from toolkit.export import Filters, build_dataset, empty_export_hint
+    from toolkit.audit import audit_store, render_html, render_text
+    from toolkit.export import Filters, empty_export_hint
     from toolkit.files import write_atomically
 
     with reported():
         with Session(open_store(db)) as session:
             filters = Filters([*(documents or []), *document] or None, annotator, include_suggested)
-            dataset = build_dataset(session, filters)
-            hint = empty_export_hint(session, filters) if not dataset["claims"] else None
-        report = audit_dataset(dataset)
+            report = audit_store(session, filters)
+            hint = empty_export_hint(session, filters) if not report.claims else None
         if html_out == "-":
             typer.echo(render_html(report), nl=False)
         elif as_json:
