@@ -100,6 +100,7 @@ def test_import_task_that_never_finishes(doccano, engine):
 
 
 def test_cli_error_is_one_line_and_secrets_stay_out(doccano, tmp_path):
+    make_engine(f"sqlite:///{tmp_path / 's.sqlite'}").dispose()  # pull reads a store that exists
     env = {**os.environ, "TOOLKIT_DB": str(tmp_path / "s.sqlite"), "TOOLKIT_DOCCANO_URL": doccano.url,
            "TOOLKIT_DOCCANO_USERNAME": "admin", "TOOLKIT_DOCCANO_PASSWORD": "wrong-secret-xyz"}
     done = subprocess.run([sys.executable, "-m", "toolkit", "pull"], capture_output=True, text=True, env=env,
