@@ -28,7 +28,8 @@ def test_ingest_then_inspect_json(tmp_path, seeds):
     assert again.exit_code == 0 and "3 unchanged" in again.output
     shown = run("inspect", "frus-1918-russia-861.00-763", "--json", db=db)
     view = json.loads(shown.stdout)
-    assert set(view) >= {"id", "title", "kind", "text", "source", "pages", "file_numbers", "references", "footnotes"}
+    assert set(view) >= {"version_id", "title", "kind", "text", "source", "pages", "file_numbers", "references",
+                         "footnotes"}
     assert set(view["source"]) >= {"path", "sha256"}
     assert view["file_numbers"] == ["861.00/763"]
 

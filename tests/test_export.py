@@ -29,14 +29,14 @@ def test_dataset_is_valid_and_every_quote_is_where_it_says(dataset, engine):
     from toolkit.export import schema_errors
 
     assert schema_errors(dataset) == []
-    texts = {d["id"]: d for d in dataset["documents"]}
+    texts = {d["version_id"]: d for d in dataset["documents"]}
     assert len(dataset["claims"]) == 64 + 16 + 16
     with Session(engine) as session:
         for claim in dataset["claims"]:
-            doc = texts[claim["version"]]
+            doc = texts[claim["version_id"]]
             assert doc["text"][claim["start"]:claim["end"]] == claim["quote"]
             source = Path(doc["source"]["path"]).read_text("utf-8")
-            offsets = OffsetMap.from_json(find_version(session, claim["version"]).offsets)
+            offsets = OffsetMap.from_json(find_version(session, claim["version_id"]).offsets)
             sliced = source[claim["source_start"]:claim["source_end"]]
             if offsets.is_verbatim(claim["start"], claim["end"]):
                 assert sliced == claim["quote"]  # identical wherever no repair touched it
@@ -52,8 +52,9 @@ def test_support_per_document(dataset):
     assert {c["support"] for c in by_doc["karakhan-abstract"]} == {"none"}
     telegram = by_doc["frus-1918-russia-861.00-763"]
     assert {c["support"] for c in telegram} == {"archival"}
-    assert all(c["evidence"] == [{"footnote": None, "label": None, "stance": "supports", "link": "document",
-                                  "citations": [], "references": [{"archive": "NARA", "series": "RG 59",
+    assert all(c["evidence"] == [{"seq": None, "note_id": None, "label": None, "role": None, "text": None,
+                                  "stance": "supports", "link": "document",
+                                  "references": [{"archive": "NARA", "series": "RG 59",
                                   "volume": None, "item": "861.00/763", "raw": "File No. 861.00/763",
                                   "kind": "archival", "repository": "NARA"}]}]
                for c in telegram)
@@ -63,7 +64,7 @@ def test_support_per_document(dataset):
     assert {c["support"] for c in debo} == {"archival", "published"}
     assert all(c["origin"] == "suggested" and c["doccano"] is None for c in debo)
     first = debo[0]
-    assert first["evidence"][0]["footnote"] == 1 and first["evidence"][0]["link"] == "implicit"
+    assert first["evidence"][0]["seq"] == 1 and first["evidence"][0]["link"] == "implicit"
 
 
 def test_claim_ids_are_stable_across_exports(engine, seeds, dataset):
@@ -115,10 +116,10 @@ def test_formats_and_validate(dataset, tmp_path):
     line = json.loads(lines[0])
     assert {"document", "version", "title", "source_sha256", "quote", "evidence", "support"} <= set(line)
     collection = as_webanno(dataset)
-    texts = {d["id"]: d["text"] for d in dataset["documents"]}
-    for item, claim in zip(collection["items"], dataset["claims"]):
+    texts = {d["version_id"]: d["text"] for d in dataset["documents"]}
+    for item, claim in zip(collection["first"]["items"], dataset["claims"]):
         position, quote = item["target"]["selector"]
-        text = texts[claim["version"]]
+        text = texts[claim["version_id"]]
         assert text[position["start"]:position["end"]] == quote["exact"]
         assert text.count(quote["prefix"] + quote["exact"] + quote["suffix"]) == 1  # the anchor is unique
         assert item["creator"]["type"] == "Software" and item["created"].endswith("Z")

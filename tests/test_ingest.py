@@ -40,7 +40,7 @@ def test_inspect_shape_for_debo_and_the_telegram(engine, seeds):
         abstract = document_view(s, find_version(s, "karakhan-abstract"))
     source = (seeds / "debo-litvinov-kamenev.txt").read_text("utf-8")
     assert debo["kind"] == "article" and debo["title"].startswith("Litvinov and Kamenev")
-    assert len(debo["source"]["sha256"]) == 64 and debo["id"] == debo["source"]["sha256"][:16]
+    assert len(debo["source"]["sha256"]) == 64 and debo["version_id"] == debo["source"]["sha256"][:16]
     n35 = debo["footnotes"][34]
     assert (n35["number"], n35["marker"]["printed"], n35["flags"]) == (35, "85", ["marker-repaired"])
     for f in debo["footnotes"]:

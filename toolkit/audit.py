@@ -122,7 +122,7 @@ def audit_store(session: "Session", filters: "Filters | None" = None) -> AuditRe
     archival items its supporting notes reach (after Ibid. and short forms, as stored at
     ingest); a claim in a primary source also on the document itself (its file number).
     Editorial and cross-reference notes never count as support."""
-    from sqlalchemy import case, distinct, func, literal, select, union_all
+    from sqlalchemy import String, case, cast, distinct, func, literal, select, union_all
 
     from toolkit.export import Filters, check_annotator, document_ids
     from toolkit.models import ArchivalReference, Citation, DocumentVersion, EvidenceLink, Footnote, Reach
@@ -152,42 +152,51 @@ def audit_store(session: "Session", filters: "Filters | None" = None) -> AuditRe
         + func.coalesce(reached.c.item, "")
     r_group = case((reached.c.kind == "primary-source", literal(PRIMARY)), else_=literal(SCHOLARSHIP))
 
-    archives: dict[str, list[dict[str, Any]]] = {SCHOLARSHIP: [], PRIMARY: []}
-    for g, archive, series, claims, refs in session.execute(
-            select(r_group, reached.c.archive, reached.c.series, func.count(distinct(reached.c.claim)),
-                   func.count(distinct(ref_key))).group_by(r_group, reached.c.archive, reached.c.series)):
-        archives[g].append({"archive": archive, "series": series, "claims": claims, "references": refs})
+    # Per document, archive and series: a claim and a reference belong to one document each, so the
+    # groups' counts are sums of these.
+    kind_of: dict[str, str] = {}
     per_doc_archives: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for doc, archive, series, claims, refs in session.execute(
-            select(reached.c.document, reached.c.archive, reached.c.series, func.count(distinct(reached.c.claim)),
-                   func.count(distinct(ref_key))).group_by(reached.c.document, reached.c.archive, reached.c.series)):
+    merged: dict[tuple[str, str, str | None], dict[str, Any]] = {}
+    for doc, g, archive, series, claims, refs in session.execute(
+            select(reached.c.document, r_group, reached.c.archive, reached.c.series,
+                   func.count(distinct(reached.c.claim)), func.count(distinct(ref_key)))
+            .group_by(reached.c.document, r_group, reached.c.archive, reached.c.series)):
         per_doc_archives[doc].append({"archive": archive, "series": series, "claims": claims, "references": refs})
+        row = merged.setdefault((g, archive, series), {"archive": archive, "series": series, "claims": 0,
+                                                       "references": 0})
+        row["claims"] += claims
+        row["references"] += refs
+    archives: dict[str, list[dict[str, Any]]] = {SCHOLARSHIP: [], PRIMARY: []}
+    for (g, _, _), row in merged.items():
+        archives[g].append(row)
 
     # Each claim's support: archival if it reaches an archive, published if it has supporting notes.
-    has_reach = select(reached.c.claim).distinct().subquery("hr")
-    linked = (select(EvidenceLink.claim_id).join(Footnote, Footnote.id == EvidenceLink.footnote_id)
-              .where(supporting).distinct().subquery("ln"))
-    support = case((has_reach.c.claim.is_not(None), literal("archival")),
-                   (linked.c.claim_id.is_not(None), literal("published")), else_=literal("none"))
-    per_claim = (select(c.c.id, c.c.document, group.label("group"), support.label("support"), c.c.text)
-                 .outerjoin(has_reach, has_reach.c.claim == c.c.id)
-                 .outerjoin(linked, linked.c.claim_id == c.c.id)).subquery("pc")
+    reaches_archive = (select(literal(1)).select_from(EvidenceLink)
+                       .join(Footnote, Footnote.id == EvidenceLink.footnote_id)
+                       .join(Reach, Reach.footnote_id == Footnote.id)
+                       .where(EvidenceLink.claim_id == c.c.id, supporting).exists())
+    own = (select(literal(1)).select_from(ArchivalReference)
+           .where(ArchivalReference.version_id == c.c.version_id, ArchivalReference.footnote_id.is_(None)).exists())
+    has_note = (select(literal(1)).select_from(EvidenceLink).join(Footnote, Footnote.id == EvidenceLink.footnote_id)
+                .where(EvidenceLink.claim_id == c.c.id, supporting).exists())
+    support = case((reaches_archive, literal("archival")),
+                   ((c.c.kind == "primary-source") & own, literal("archival")),
+                   (has_note, literal("published")), else_=literal("none"))
+    per_claim = select(c.c.id, c.c.document, group.label("group"), support.label("support"), c.c.text).subquery("pc")
     totals: dict[str, Counter[str]] = {SCHOLARSHIP: Counter(), PRIMARY: Counter()}
     per_doc: dict[str, Counter[str]] = defaultdict(Counter)
-    for doc, g, sup, n in session.execute(
-            select(per_claim.c.document, per_claim.c.group, per_claim.c.support, func.count())
-            .group_by(per_claim.c.document, per_claim.c.group, per_claim.c.support)):
-        totals[g][sup] += n
-        per_doc[doc][sup] += n
     findings: list[Finding] = []
-    for claim_id, doc, sup, text in session.execute(
-            select(per_claim.c.id, per_claim.c.document, per_claim.c.support, per_claim.c.text)
-            .where(per_claim.c.support != "archival").order_by(per_claim.c.document, per_claim.c.id)):
-        where = f"“{_excerpt(text, 50)}”"
+    for claim_id, doc, g, sup, text in session.execute(
+            select(per_claim.c.id, per_claim.c.document, per_claim.c.group, per_claim.c.support,
+                   case((per_claim.c.support == "archival", literal(None)), else_=per_claim.c.text))
+            .order_by(per_claim.c.document, per_claim.c.id)):
+        totals[g][sup] += 1
+        per_doc[doc][sup] += 1
         if sup == "none":
-            findings.append(_finding("A101", doc, claim_id, None, f"{where} has no evidence"))
-        else:
-            findings.append(_finding("A102", doc, claim_id, None, f"{where} rests only on published works"))
+            findings.append(_finding("A101", doc, claim_id, None, f"“{_excerpt(text, 50)}” has no evidence"))
+        elif sup == "published":
+            findings.append(_finding("A102", doc, claim_id, None,
+                                     f"“{_excerpt(text, 50)}” rests only on published works"))
 
     # A103: claims resting on an Ibid.; A104: notes disputing the claim linked to them.
     for claim_id, doc, text, label, chain, target, stance in session.execute(
@@ -197,6 +206,7 @@ def audit_store(session: "Session", filters: "Filters | None" = None) -> AuditRe
             .join(Footnote, Footnote.id == EvidenceLink.footnote_id)
             .outerjoin(Citation, (Citation.footnote_id == Footnote.id) & (Citation.kind == "ibid")
                        & Citation.resolves_to.is_not(None))
+            .where((EvidenceLink.stance == "disputes") | Citation.id.is_not(None))
             .order_by(c.c.document, c.c.id, Footnote.seq)):
         where = f"“{_excerpt(text, 50)}”"
         if stance == "disputes":
@@ -208,24 +218,27 @@ def audit_store(session: "Session", filters: "Filters | None" = None) -> AuditRe
                                      f"{where} rests on an Ibid. (notes {steps}); it finally leans on "
                                      f"note {(chain or [target])[-1]}"))
 
-    # A105-A108: the notes of the current versions of the documents audited.
-    docs_with_claims = set(per_doc)
-    used = {fid for (fid,) in session.execute(select(EvidenceLink.footnote_id).join(c, c.c.id == EvidenceLink.claim_id)
-                                              .where(c.c.current))}
-    notes_query = (select(DocumentVersion.document_id, Footnote.id, Footnote.label, Footnote.flags,
-                          Footnote.marker_printed, Footnote.note_text)
+    # A105-A108: the notes of the current versions of the documents audited; only those flagged,
+    # and (in documents with claims) those no claim uses.
+    docs_with_claims = sorted(per_doc)
+    used = (select(literal(1)).select_from(EvidenceLink).join(c, c.c.id == EvidenceLink.claim_id)
+            .where(EvidenceLink.footnote_id == Footnote.id).exists())
+    unused = DocumentVersion.document_id.in_(docs_with_claims) & Footnote.note_text.is_not(None) & ~used
+    notes_query = (select(DocumentVersion.document_id, Footnote.label, Footnote.flags, Footnote.marker_printed,
+                          Footnote.note_text, unused)
                    .join(DocumentVersion, DocumentVersion.id == Footnote.version_id)
-                   .where(DocumentVersion.is_current).order_by(DocumentVersion.document_id, Footnote.seq))
+                   .where(DocumentVersion.is_current, (cast(Footnote.flags, String) != "[]") | unused)
+                   .order_by(DocumentVersion.document_id, Footnote.seq))
     if names is not None:
         notes_query = notes_query.where(DocumentVersion.document_id.in_(names))
-    for doc, fid, label, flags, printed, text in session.execute(notes_query):
+    for doc, label, flags, printed, text, is_unused in session.execute(notes_query):
         if "marker-repaired" in flags:
             findings.append(_finding("A105", doc, None, label, f"marker printed {printed} was linked to note {label}"))
         if "marker-without-note" in flags:
             findings.append(_finding("A106", doc, None, label, f"marker {label} has no note"))
         if "note-without-marker" in flags:
             findings.append(_finding("A107", doc, None, label, f"note {label} has no marker in the text"))
-        if doc in docs_with_claims and text is not None and fid not in used:
+        if is_unused:
             findings.append(_finding("A108", doc, None, label,
                                      f"note {label} is used by no claim: {_excerpt(text, 60)}"))
 
@@ -244,7 +257,7 @@ def audit_store(session: "Session", filters: "Filters | None" = None) -> AuditRe
                                          f"version ({now[0]}) has other text at {start}-{end}: re-annotate it"))
 
     titles = dict(session.execute(select(DocumentVersion.document_id, DocumentVersion.title).where(
-        DocumentVersion.is_current, DocumentVersion.document_id.in_(sorted(docs_with_claims)))).all())
+        DocumentVersion.is_current, DocumentVersion.document_id.in_(docs_with_claims))).all())
     documents = []
     for doc in sorted(per_doc):
         counts = per_doc[doc]
@@ -258,14 +271,14 @@ def audit_store(session: "Session", filters: "Filters | None" = None) -> AuditRe
     order = {code: k for k, code in enumerate(CODES)}
     findings.sort(key=lambda f: (-SEVERITIES.index(f.severity), order[f.code], f.document, f.note or "", f.claim or ""))
     overall = Counter(totals[SCHOLARSHIP]) + Counter(totals[PRIMARY])
-    merged: dict[tuple, dict[str, Any]] = {}
+    both: dict[tuple, dict[str, Any]] = {}
     for g in (SCHOLARSHIP, PRIMARY):
         for a in archives[g]:
-            row = merged.setdefault((a["archive"], a["series"]), {**a, "claims": 0, "references": 0})
+            row = both.setdefault((a["archive"], a["series"]), {**a, "claims": 0, "references": 0})
             row["claims"] += a["claims"]
             row["references"] += a["references"]
     return AuditReport(sum(overall.values()), {k: overall.get(k, 0) for k in SUPPORT_LEVELS},
-                       _ordered(list(merged.values())), documents, findings, groups)
+                       _ordered(list(both.values())), documents, findings, groups)
 
 
 SUPPORT_LEVELS = ("archival", "published", "none")

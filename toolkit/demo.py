@@ -69,20 +69,19 @@ def run_demo(engine: Engine, echo: Callable[[str], None], samples: Path = SAMPLE
 
 def _export_and_audit(engine: Engine, echo: Callable[[str], None], names: list[str], exports: Path) -> None:
     from toolkit.audit import audit_store, render_html, render_text
-    from toolkit.export import Filters, build_dataset, write_export
+    from toolkit.export import Filters, export_store
     from toolkit.files import write_atomically
     from toolkit.guidelines import load_guidelines
 
     echo("")
     echo("5. Export and audit (annotators' claims and, until they pull some, the suggested ones)")
+    filters = Filters(names, None, include_suggested=True)
     with Session(engine) as session:
-        dataset = build_dataset(session, Filters(names, None, include_suggested=True),
-                                guidelines_version=load_guidelines().version)
-    result = write_export(dataset, exports / "claims.json")
+        result = export_store(session, exports / "claims.json", "json", filters, load_guidelines().version)
     echo(f"   {result.claims} claims from {result.documents} documents, validated: {result.path}")
     echo(f"   its JSON Schema: {result.schema_path}")
     with Session(engine) as session:
-        report = audit_store(session, Filters(names, None, include_suggested=True))
+        report = audit_store(session, filters)
     for line in render_text(report, max_findings=8).splitlines():
         echo(f"   {line}" if line else "")
     html_path = exports / "audit.html"

@@ -1,40 +1,50 @@
 """`toolkit export`: the claims dataset with full provenance, validated, written atomically.
 
-`build_dataset` reads the store into one dict (the `json` format); `as_jsonl`
-and `as_webanno` reshape it; `write_export` validates what it is about to write
-against the JSON Schema shipped in ``toolkit/data/claims.schema.json`` and
-writes nothing at all if validation fails, else writes it through a temporary
-file and an atomic rename, with the schema beside it.
+The store is read one slice of documents at a time (`iter_pieces`: a version and
+its claims) and written as it is read, each piece checked against the JSON Schema
+shipped in ``toolkit/data/claims.schema.json`` before it is written: memory is
+bounded by the largest slice, not by the corpus. If any piece fails, nothing is
+written at all; otherwise the file appears whole, by an atomic rename, with the
+schema beside it. `build_dataset` gathers the same pieces into one dict, for
+small stores and tests.
+
+The data contract (schema 2.0.0, see CHANGELOG.md): claims and documents join on
+`version_id`; evidence and notes on `note_id`.
 """
 
 from __future__ import annotations
 
-import gc
 import json
 import re
+import shutil
 import sys
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import IO, Any, Iterable
+from typing import IO, Any, Iterable, Iterator
 
+from sqlalchemy import or_
 from sqlalchemy.orm import defer
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from toolkit import __version__
+from toolkit.chunks import chunked
 from toolkit.errors import NotFoundError, ValidationError
 from toolkit.files import write_atomically
 from toolkit.models import Claim, DoccanoProject, DocumentVersion, EvidenceLink, Footnote
 from toolkit.provenance import file_selectors, locate
+from toolkit.terms import ExportFormat
 from toolkit.views import document_views, find_version, iso
 
-SCHEMA_VERSION = "1.1.0"
-FORMATS = ("json", "jsonl", "webanno")
+SCHEMA_VERSION = "2.0.0"
+FORMATS = tuple(ExportFormat)
 SUPPORTING_ROLES = (None, "evidence", "mixed")  # None: a store made before note roles
 QUOTE_CONTEXT = 32  # characters of prefix and suffix in a TextQuoteSelector
+SLICE = 50  # documents read from the store at a time
 
 
 # -- the schema -----------------------------------------------------------------------------
@@ -47,28 +57,6 @@ def schema_text() -> str:
 @lru_cache(maxsize=1)
 def load_schema() -> dict[str, Any]:
     return json.loads(schema_text())
-
-
-# Valid results of "$ref" checks, by (id of the instance, reference), for one validation run.
-# A citation or a reference appears in every claim that rests on its note: the same Python
-# object, checked once instead of once per claim. Only valid results are kept, so error
-# paths are always computed afresh.
-_REF_CACHE: dict[tuple[int, str], bool] | None = None
-
-
-def _cached_ref(validator, ref, instance, schema):  # type: ignore[no-untyped-def]
-    cache = _REF_CACHE
-    if cache is None or not isinstance(instance, (dict, list)):
-        yield from validator._validate_reference(ref=ref, instance=instance)
-        return
-    key = (id(instance), ref)
-    if key in cache:
-        return
-    errors = list(validator._validate_reference(ref=ref, instance=instance))
-    if errors:
-        yield from errors
-    else:
-        cache[key] = True
 
 
 def _subschema(definition: str | None) -> dict[str, Any]:
@@ -84,9 +72,9 @@ def _subschema(definition: str | None) -> dict[str, Any]:
 
 @lru_cache(maxsize=8)
 def _validator(definition: str | None):  # type: ignore[no-untyped-def]
-    from jsonschema import Draft202012Validator, validators
+    from jsonschema import Draft202012Validator
 
-    return validators.extend(Draft202012Validator, {"$ref": _cached_ref})(_subschema(definition))
+    return Draft202012Validator(_subschema(definition))
 
 
 @lru_cache(maxsize=8)
@@ -105,15 +93,10 @@ def schema_errors(instance: Any, definition: str | None = None, path_prefix: str
 
     A valid instance is recognized by jsonschema-rs where it is installed; the
     messages of an invalid one always come from the jsonschema library."""
-    global _REF_CACHE
     fast = _fast_validator(definition)
     if fast is not None and fast.is_valid(instance):
         return []
-    _REF_CACHE = {}
-    try:
-        errors = sorted(_validator(definition).iter_errors(instance), key=lambda e: list(e.absolute_path))
-    finally:
-        _REF_CACHE = None
+    errors = sorted(_validator(definition).iter_errors(instance), key=lambda e: list(e.absolute_path))
     return [f"{_json_path(path_prefix, e.absolute_path)} -> {e.message}" for e in errors]
 
 
@@ -124,7 +107,7 @@ def _json_path(prefix: str, parts: Iterable[Any]) -> str:
     return out
 
 
-# -- building the dataset -------------------------------------------------------------------
+# -- reading the store, a slice at a time ----------------------------------------------------
 
 
 @dataclass
@@ -132,19 +115,6 @@ class Filters:
     documents: list[str] | None = None
     annotator: str | None = None
     include_suggested: bool = False
-
-
-def build_dataset(session: Session, filters: Filters | None = None, guidelines_version: str | None = None) -> dict[str, Any]:
-    """The claims (annotators', and suggested ones if asked) with the documents they are in."""
-    # Hundreds of thousands of small dicts and no cycles among them: the cyclic garbage
-    # collector would only walk them again and again while they are built.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _build_dataset(session, filters or Filters(), guidelines_version)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def document_ids(session: Session, names: list[str]) -> list[str]:
@@ -165,8 +135,6 @@ def check_annotator(session: Session, annotator: str | None) -> None:
 
 def empty_export_hint(session: Session, filters: Filters) -> str | None:
     """Why an export or audit holds no claims, and how to get some."""
-    from sqlmodel import func
-
     counts = dict(session.exec(select(Claim.origin, func.count()).where(Claim.status == "active")  # type: ignore[arg-type]
                                .group_by(Claim.origin)).all())
     suggested, annotated = counts.get("suggested", 0), counts.get("annotator", 0)
@@ -181,97 +149,107 @@ def empty_export_hint(session: Session, filters: Filters) -> str | None:
     return None
 
 
-def _build_dataset(session: Session, filters: Filters, guidelines_version: str | None) -> dict[str, Any]:
-    check_annotator(session, filters.annotator)
-    # The offset maps and sentence lists are the bulk of a version row and are not exported.
-    light = select(DocumentVersion).options(defer(DocumentVersion.offsets), defer(DocumentVersion.sentences),  # type: ignore[arg-type]
-                                            defer(DocumentVersion.paragraphs))  # type: ignore[arg-type]
-    if filters.documents:
-        wanted = [find_version(session, name).document_id for name in filters.documents]
-        version_rows = list(session.exec(light.where(DocumentVersion.document_id.in_(wanted))))  # type: ignore[attr-defined]
-    else:
-        version_rows = list(session.exec(light))
-    by_id = {v.id: v for v in version_rows}
+CLAIM_COLUMNS = [Claim.id, Claim.version_id, Claim.start, Claim.end, Claim.source_start, Claim.source_end,
+                 Claim.origin, Claim.annotator, Claim.status, Claim.created_at, Claim.updated_at,
+                 Claim.guidelines_version, Claim.doccano_project_id, Claim.doccano_example_id, Claim.doccano_span_id]
 
-    columns = [Claim.id, Claim.version_id, Claim.start, Claim.end, Claim.source_start, Claim.source_end,
-               Claim.origin, Claim.annotator, Claim.status, Claim.created_at, Claim.updated_at,
-               Claim.guidelines_version, Claim.doccano_project_id, Claim.doccano_example_id, Claim.doccano_span_id]
-    query = select(*columns).where(Claim.status == "active")
-    if not filters.include_suggested:
+
+def _claim_query(filters: Filters):  # type: ignore[no-untyped-def]
+    """Active claims: the annotators' (of any version), and the suggestions of current versions if
+    asked (a superseded version's suggestions are not claims any more)."""
+    query = select(*CLAIM_COLUMNS).join(DocumentVersion, DocumentVersion.id == Claim.version_id) \
+        .where(Claim.status == "active")
+    if filters.include_suggested:
+        query = query.where(or_(Claim.origin == "annotator", DocumentVersion.is_current))
+    else:
         query = query.where(Claim.origin == "annotator")
     if filters.annotator:
         query = query.where(Claim.annotator == filters.annotator)
-    # Rows read like ClaimRow. A superseded version's suggestions are not claims any more.
-    claims = [row for row in session.execute(query) if row.version_id in by_id
-              and (row.origin != "suggested" or by_id[row.version_id].is_current)]
-    claims.sort(key=lambda c: (by_id[c.version_id].document_id, by_id[c.version_id].version, c.start, c.end, c.id))
+    return query
 
-    # The documents: current versions, and any older version a claim was made on.
-    used = {c.version_id for c in claims}
-    versions = sorted((v for v in version_rows if v.is_current or v.id in used),
-                      key=lambda v: (v.document_id, v.version))
-    views = {v["id"]: v for v in document_views(session, versions)}
-    for v in versions:
-        views[v.id]["_anchors"] = v.anchors
 
-    links: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
-    used_ids = sorted(used)
-    for k in range(0, len(used_ids), 500):
-        for claim_id, stance, link, seq in session.execute(
-                select(EvidenceLink.claim_id, EvidenceLink.stance, EvidenceLink.link, Footnote.seq)
-                .join(Footnote).where(Footnote.version_id.in_(used_ids[k : k + 500]))):  # type: ignore[attr-defined]
-            links[claim_id].append((stance, link, seq))
-    projects = {p.id: p for p in session.exec(select(DoccanoProject))}
+@dataclass
+class Piece:
+    """One document version and its claims, as written."""
 
-    dataset = {
+    document: dict[str, Any]
+    claims: list[dict[str, Any]]
+
+
+def dataset_header(filters: Filters, guidelines_version: str | None) -> dict[str, Any]:
+    return {
         "schema_version": SCHEMA_VERSION,
         "generated_at": iso(datetime.now(timezone.utc).replace(microsecond=0)),
         "toolkit_version": __version__,
         "guidelines_version": guidelines_version,
         "filters": {"documents": filters.documents, "annotator": filters.annotator,
                     "include_suggested": filters.include_suggested},
-        "documents": list(views.values()),
-        "claims": [claim_record(c, views[c.version_id], links.get(c.id, []), projects) for c in claims],
     }
-    for view in views.values():
-        view.pop("_by_seq", None)
-        view.pop("_anchors", None)
+
+
+def iter_pieces(session: Session, filters: Filters | None = None, slice_size: int = SLICE) -> Iterator[Piece]:
+    """The documents (current versions, and any older version a claim was made on) with their claims,
+    in document order, read from the store `slice_size` versions at a time."""
+    filters = filters or Filters()
+    check_annotator(session, filters.annotator)
+    wanted = document_ids(session, filters.documents) if filters.documents else None
+    versions = select(DocumentVersion.id, DocumentVersion.document_id, DocumentVersion.version,
+                      DocumentVersion.is_current)
+    claimed = {v for (v,) in session.execute(select(_claim_query(filters).subquery().c.version_id).distinct())}
+    if wanted is not None:
+        versions = versions.where(DocumentVersion.document_id.in_(wanted))  # type: ignore[attr-defined]
+    chosen = sorted(((doc, n, vid) for vid, doc, n, current in session.execute(versions)
+                     if current or vid in claimed), key=lambda row: (row[0], row[1]))
+    projects = {p.id: p for p in session.exec(select(DoccanoProject))}
+    # The offset maps and sentence lists are the bulk of a version row and are not exported.
+    light = select(DocumentVersion).options(defer(DocumentVersion.offsets), defer(DocumentVersion.sentences),  # type: ignore[arg-type]
+                                            defer(DocumentVersion.paragraphs))  # type: ignore[arg-type]
+    for part in chunked([vid for _, _, vid in chosen], slice_size):
+        rows = {v.id: v for v in session.exec(light.where(DocumentVersion.id.in_(part)))}  # type: ignore[attr-defined]
+        ordered = [rows[vid] for vid in part]
+        views = document_views(session, ordered)
+        claims: dict[str, list[Any]] = defaultdict(list)
+        for row in session.execute(_claim_query(filters).where(Claim.version_id.in_(part))):  # type: ignore[attr-defined]
+            claims[row.version_id].append(row)
+        links: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
+        for claim_id, stance, link, seq in session.execute(
+                select(EvidenceLink.claim_id, EvidenceLink.stance, EvidenceLink.link, Footnote.seq)
+                .join(Footnote).where(Footnote.version_id.in_(part))):  # type: ignore[attr-defined]
+            links[claim_id].append((stance, link, seq))
+        for version, view in zip(ordered, views):
+            notes = {f["seq"]: f for f in view["footnotes"]}
+            records = [claim_record(c, view, notes, version.anchors, links.get(c.id, []), projects)
+                       for c in sorted(claims[version.id], key=lambda c: (c.start, c.end, c.id))]
+            yield Piece(view, records)
+        session.expunge_all()  # the slice's rows are written: let them go
+
+
+def build_dataset(session: Session, filters: Filters | None = None,
+                  guidelines_version: str | None = None) -> dict[str, Any]:
+    """The whole dataset as one dict (the `json` format): for small stores and tests."""
+    filters = filters or Filters()
+    dataset = dataset_header(filters, guidelines_version)
+    pieces = list(iter_pieces(session, filters))
+    dataset["documents"] = [p.document for p in pieces]
+    dataset["claims"] = [c for p in pieces for c in p.claims]
     return dataset
 
 
-@dataclass(frozen=True)
-class ClaimRow:
-    id: str
-    version_id: str
-    start: int
-    end: int
-    source_start: int
-    source_end: int
-    origin: str
-    annotator: str | None
-    status: str
-    created_at: datetime
-    updated_at: datetime
-    guidelines_version: str | None
-    doccano_project_id: int | None
-    doccano_example_id: int | None
-    doccano_span_id: int | None
-
-
-def claim_record(claim: ClaimRow, view: dict[str, Any], links: list[tuple[str, str, int]],
-                 projects: dict[int | None, DoccanoProject]) -> dict[str, Any]:
+def claim_record(claim: Any, view: dict[str, Any], notes: dict[int, dict[str, Any]], anchors: list[Any],
+                 links: list[tuple[str, str, int]], projects: dict[int | None, DoccanoProject]) -> dict[str, Any]:
     """One claim with what it rests on."""
-    notes = view.setdefault("_by_seq", {f["seq"]: f for f in view["footnotes"]})
     evidence = []
     for stance, link, seq in sorted(links, key=lambda triple: triple[2]):
         note = notes.get(seq, {})
-        evidence.append({"footnote": seq, "label": note.get("label"), "role": note.get("role"),
-                         "stance": stance, "link": link,
-                         "citations": note.get("citations", []), "references": note.get("references", [])})
+        # The note itself (its citations, CSL-JSON) is in the dataset's documents, joined on note_id;
+        # a claim carries what it needs to stand alone: the note's text and what it reaches.
+        evidence.append({"seq": seq, "note_id": note.get("note_id"), "label": note.get("label"),
+                         "role": note.get("role"), "text": note.get("text"), "stance": stance, "link": link,
+                         "references": note.get("references", [])})
     if view["kind"] == "primary-source" and view["references"]:
         # A claim in a primary source rests on the document itself.
-        evidence.append({"footnote": None, "label": None, "stance": "supports", "link": "document",
-                         "citations": [], "references": view["references"]})
+        evidence.append({"seq": None, "note_id": None, "label": None, "role": None, "text": None,
+                         "stance": "supports", "link": "document", "references": view["references"]})
     # Only evidence notes support a claim; an editor's identification or a pointer is shown, not counted.
     supporting = [e for e in evidence if e.get("role") in SUPPORTING_ROLES]
     if any(e["references"] for e in supporting):
@@ -286,10 +264,10 @@ def claim_record(claim: ClaimRow, view: dict[str, Any], links: list[tuple[str, s
         doccano = {"url": project.url, "project": project.remote_id, "example": claim.doccano_example_id,
                    "span": claim.doccano_span_id}
     return {
-        "id": claim.id, "document": view["document"], "version": view["id"], "title": view["title"],
-        "kind": view["kind"], "source_sha256": view["source"]["sha256"],
+        "id": claim.id, "document": view["document"], "version_id": view["version_id"], "version": view["version"],
+        "title": view["title"], "kind": view["kind"], "source_sha256": view["source"]["sha256"],
         "start": claim.start, "end": claim.end, "source_start": claim.source_start, "source_end": claim.source_end,
-        "where": locate(view.get("_anchors") or [], claim.source_start, claim.source_end),
+        "where": locate(anchors or [], claim.source_start, claim.source_end),
         "quote": view["text"][claim.start:claim.end], "page": _page(view["pages"], claim.start),
         "origin": claim.origin, "annotator": claim.annotator, "status": claim.status,
         "created_at": iso(claim.created_at), "updated_at": iso(claim.updated_at),
@@ -308,69 +286,68 @@ def _page(pages: list[dict[str, Any]], offset: int) -> str | None:
     return label
 
 
-# -- other shapes ---------------------------------------------------------------------------
+# -- W3C Web Annotation -----------------------------------------------------------------------
 
 
-def as_jsonl(dataset: dict[str, Any]) -> list[dict[str, Any]]:
-    """One self-contained claim a line (it names its document, version, title and source)."""
-    return list(dataset["claims"])
+def webanno_item(c: dict[str, Any], text: str, toolkit_version: str) -> dict[str, Any]:
+    """One claim as a W3C Web Annotation; each piece of evidence is a body pointing at its note."""
+    body: list[dict[str, Any]] = [{"type": "TextualBody", "purpose": "classifying", "value": "claim"},
+                                  {"type": "TextualBody", "purpose": "describing", "value": f"support: {c['support']}"}]
+    for e in c["evidence"]:
+        refs = [" ".join(x for x in (r["archive"], r["series"], r["volume"], r["item"]) if x) for r in e["references"]]
+        if e["note_id"] is not None:
+            body.append({"id": f"urn:historians-toolkit:note:{e['note_id']}", "type": "TextualBody",
+                         "purpose": "linking", "value": e["text"] or "", "stance": e["stance"],
+                         "label": e["label"], "references": refs})
+        else:
+            body.append({"type": "TextualBody", "purpose": "linking", "stance": e["stance"],
+                         "value": "the document itself" + (f": {'; '.join(refs)}" if refs else "")})
+    item = {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "id": f"urn:historians-toolkit:claim:{c['id']}",
+        "type": "Annotation",
+        "motivation": "classifying",
+        "created": c["created_at"],
+        "modified": c["updated_at"],
+        "body": body,
+        "target": {
+            "source": f"urn:historians-toolkit:text:{c['version_id']}",
+            "selector": [
+                {"type": "TextPositionSelector", "start": c["start"], "end": c["end"]},
+                {"type": "TextQuoteSelector", "exact": c["quote"],
+                 "prefix": text[max(0, c["start"] - QUOTE_CONTEXT):c["start"]],
+                 "suffix": text[c["end"]:c["end"] + QUOTE_CONTEXT]},
+                # Where the claim is in the original file: an XPath, a Word paragraph, a PDF page.
+                *file_selectors(c["where"]),
+            ],
+        },
+    }
+    item["creator"] = ({"type": "Person", "name": c["annotator"]} if c["origin"] == "annotator"
+                       else {"type": "Software", "name": f"historians-toolkit {toolkit_version}"})
+    return item
+
+
+def webanno_head(header: dict[str, Any]) -> dict[str, Any]:
+    """The collection around the annotations (its one page holds them all)."""
+    collection = f"urn:historians-toolkit:collection:{header['generated_at']}"
+    software = {"type": "Software", "name": f"historians-toolkit {header['toolkit_version']}"}
+    return {"@context": "http://www.w3.org/ns/anno.jsonld", "id": collection, "type": "AnnotationCollection",
+            "label": "Claims and their evidence", "generator": software, "generated": header["generated_at"],
+            "first": {"id": f"{collection}#page-1", "type": "AnnotationPage", "partOf": collection,
+                      "startIndex": 0, "items": []}}
 
 
 def as_webanno(dataset: dict[str, Any]) -> dict[str, Any]:
-    """The claims as a W3C Web Annotation collection (JSON-LD)."""
-    texts = {d["id"]: d["text"] for d in dataset["documents"]}
-    items = []
-    for c in dataset["claims"]:
-        text = texts[c["version"]]
-        body: list[dict[str, Any]] = [{"type": "TextualBody", "purpose": "classifying", "value": "claim"},
-                                      {"type": "TextualBody", "purpose": "describing", "value": f"support: {c['support']}"}]
-        for e in c["evidence"]:
-            where = f"note {e['label']}" if e["footnote"] is not None else "the document itself"
-            refs = "; ".join(" ".join(x for x in (r["archive"], r["series"], r["volume"], r["item"]) if x)
-                             for r in e["references"])
-            body.append({"type": "TextualBody", "purpose": "linking",
-                         "value": f"{e['stance']} {where}" + (f": {refs}" if refs else "")})
-        item = {
-            "@context": "http://www.w3.org/ns/anno.jsonld",
-            "id": f"urn:historians-toolkit:claim:{c['id']}",
-            "type": "Annotation",
-            "motivation": "classifying",
-            "created": c["created_at"],
-            "modified": c["updated_at"],
-            "body": body,
-            "target": {
-                "source": f"urn:historians-toolkit:text:{c['version']}",
-                "selector": [
-                    {"type": "TextPositionSelector", "start": c["start"], "end": c["end"]},
-                    {"type": "TextQuoteSelector", "exact": c["quote"],
-                     "prefix": text[max(0, c["start"] - QUOTE_CONTEXT):c["start"]],
-                     "suffix": text[c["end"]:c["end"] + QUOTE_CONTEXT]},
-                    # Where the claim is in the original file: an XPath, a Word paragraph, a PDF page.
-                    *file_selectors(c["where"]),
-                ],
-            },
-        }
-        item["creator"] = ({"type": "Person", "name": c["annotator"]} if c["origin"] == "annotator"
-                           else {"type": "Software", "name": f"historians-toolkit {dataset['toolkit_version']}"})
-        items.append(item)
-    return {"@context": "http://www.w3.org/ns/anno.jsonld", "type": "AnnotationCollection",
-            "generator": {"type": "Software", "name": f"historians-toolkit {dataset['toolkit_version']}"},
-            "generated": dataset["generated_at"], "total": len(items), "items": items}
+    """A dataset dict as a W3C Web Annotation collection (JSON-LD)."""
+    texts = {d["version_id"]: d["text"] for d in dataset["documents"]}
+    collection = webanno_head(dataset)
+    collection["first"]["items"] = [webanno_item(c, texts[c["version_id"]], dataset["toolkit_version"])
+                                    for c in dataset["claims"]]
+    collection["total"] = len(dataset["claims"])
+    return collection
 
 
-# -- validating and writing -----------------------------------------------------------------
-
-
-def validate_export(payload: Any, fmt: str) -> list[str]:
-    """Schema errors of what an export of format `fmt` would write."""
-    if fmt == "json":
-        return schema_errors(payload)
-    if fmt == "jsonl":
-        return [re.sub(r"^\$\[(\d+)\]", lambda m: f"line {int(m.group(1)) + 1}: $", e)
-                for e in schema_errors(list(payload), "claim[]")]
-    if fmt == "webanno":
-        return schema_errors(payload, "webAnnotationCollection")
-    raise ValueError(f"unknown format {fmt!r}")
+# -- validating and writing, a piece at a time -------------------------------------------------
 
 
 @dataclass
@@ -382,50 +359,135 @@ class ExportResult:
     documents: int
 
 
-def render(payload: Any, fmt: str, out: IO[str]) -> None:
-    """Write `payload` as `fmt` to `out`, in pieces: a large export never sits in memory as one
-    string, and each item goes through the C encoder (one item a line: greppable, diffable)."""
-    def dump(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
+
+class _Checker:
+    """Checks each piece against the schema before it is written. After the first failure nothing
+    more is written, but checking goes on (up to `limit` messages), so one run shows the errors."""
+
+    def __init__(self, limit: int = 20) -> None:
+        self.errors: list[str] = []
+        self.limit = limit
+
+    def ok(self, instance: Any, definition: str | None, where: str) -> bool:
+        if len(self.errors) >= self.limit:
+            return False
+        found = schema_errors(instance, definition, where)
+        self.errors += found
+        return not self.errors
+
+    def done(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
+def _write_pieces(out: IO[str], header: dict[str, Any], pieces: Iterable[Piece], fmt: str) -> tuple[int, int]:
+    """Write `pieces` as `fmt` to `out`, checking each against the schema before it is written.
+    One item a line (greppable, diffable); the json format's claims wait in an unnamed temporary
+    file until the documents are written, so nothing but one slice is ever in memory."""
+    check = _Checker()
+    claims = documents = 0
     if fmt == "jsonl":
-        for line in payload:
-            out.write(dump(line))
-            out.write("\n")
-        return
-    out.write("{")
-    for k, (key, value) in enumerate(payload.items()):
-        out.write(",\n" if k else "\n")
-        out.write(f" {dump(key)}: ")
-        if isinstance(value, list) and value:
-            out.write("[")
-            for i, item in enumerate(value):
-                out.write(",\n  " if i else "\n  ")
-                out.write(dump(item))
-            out.write("\n ]")
-        else:
-            out.write(dump(value))
-    out.write("\n}\n")
+        for piece in pieces:
+            documents += 1
+            for claim in piece.claims:
+                if check.ok(claim, "claim", f"line {claims + 1}: $"):
+                    out.write(_dump(claim) + "\n")
+                claims += 1
+        check.done()
+        return claims, documents
+    if fmt == "webanno":
+        head = webanno_head(header)
+        check.ok({**head, "total": 0}, "webAnnotationCollection", "$")
+        page = head.pop("first")
+        out.write("{\n" + "".join(f" {_dump(k)}: {_dump(v)},\n" for k, v in head.items()))
+        out.write(' "first": {' + "".join(f"{_dump(k)}: {_dump(v)}, " for k, v in page.items() if k != "items"))
+        out.write('"items": [')
+        for piece in pieces:
+            documents += 1
+            for claim in piece.claims:
+                item = webanno_item(claim, piece.document["text"], header["toolkit_version"])
+                if check.ok(item, "webAnnotation", f"$.first.items[{claims}]"):
+                    out.write((",\n  " if claims else "\n  ") + _dump(item))
+                claims += 1
+        out.write(f"\n ]}},\n \"total\": {claims}\n}}\n")
+        check.done()
+        return claims, documents
+    check.ok({**header, "documents": [], "claims": []}, None, "$")
+    out.write("{\n" + "".join(f" {_dump(k)}: {_dump(v)},\n" for k, v in header.items()))
+    out.write(' "documents": [')
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as held:
+        for piece in pieces:
+            if check.ok(piece.document, "document", f"$.documents[{documents}]"):
+                out.write((",\n  " if documents else "\n  ") + _dump(piece.document))
+            documents += 1
+            for claim in piece.claims:
+                if check.ok(claim, "claim", f"$.claims[{claims}]"):
+                    held.write((",\n  " if claims else "\n  ") + _dump(claim))
+                claims += 1
+        check.done()
+        out.write("\n ],\n \"claims\": [")
+        held.seek(0)
+        shutil.copyfileobj(held, out, 1 << 20)
+    out.write("\n ]\n}\n")
+    return claims, documents
 
 
-def write_export(dataset: dict[str, Any], out: str | Path, fmt: str = "json") -> ExportResult:
-    """Validate, then write atomically (or to stdout for "-"), with the schema beside the file."""
+def _pieces_of(dataset: dict[str, Any]) -> tuple[dict[str, Any], list[Piece]]:
+    header = {k: v for k, v in dataset.items() if k not in ("documents", "claims")}
+    by_version: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for claim in dataset["claims"]:
+        by_version[claim["version_id"]].append(claim)
+    return header, [Piece(d, by_version.get(d["version_id"], [])) for d in dataset["documents"]]
+
+
+def write_export(source: dict[str, Any] | tuple[dict[str, Any], Iterable[Piece]], out: str | Path,
+                 fmt: str = "json") -> ExportResult:
+    """Write a dataset (a dict, or a header and its pieces as `iter_pieces` gives them) as `fmt`:
+    atomically to a file with the schema beside it, or to standard output for "-" (held back
+    until every piece has passed the schema). Nothing is written if any piece fails."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
-    payload: Any = dataset if fmt == "json" else as_jsonl(dataset) if fmt == "jsonl" else as_webanno(dataset)
-    errors = validate_export(payload, fmt)
-    if errors:
-        raise ValidationError(errors)
-    counts = (len(dataset["claims"]), len(dataset["documents"]))
+    header, pieces = _pieces_of(source) if isinstance(source, dict) else source
+    counts = (0, 0)
+
+    def write(handle: IO[str]) -> None:
+        nonlocal counts
+        counts = _write_pieces(handle, header, pieces, fmt)
+
     if str(out) == "-":
-        render(payload, fmt, sys.stdout)
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as held:
+            write(held)
+            held.seek(0)
+            shutil.copyfileobj(held, sys.stdout, 1 << 20)
         sys.stdout.flush()
         return ExportResult("-", None, fmt, *counts)
     target = Path(out)
-    write_atomically(target, lambda handle: render(payload, fmt, handle))
+    write_atomically(target, write)
     schema_path = target.parent / "claims.schema.json"
     write_atomically(schema_path, schema_text())
     return ExportResult(str(target), str(schema_path), fmt, *counts)
+
+
+def export_store(session: Session, out: str | Path, fmt: str = "json", filters: Filters | None = None,
+                 guidelines_version: str | None = None) -> ExportResult:
+    """Stream the store's claims dataset to `out` (see the module docstring)."""
+    filters = filters or Filters()
+    return write_export((dataset_header(filters, guidelines_version), iter_pieces(session, filters)), out, fmt)
+
+
+def validate_export(payload: Any, fmt: str) -> list[str]:
+    """Schema errors of what an export of format `fmt` holds."""
+    if fmt == "json":
+        return schema_errors(payload)
+    if fmt == "jsonl":
+        return [re.sub(r"^\$\[(\d+)\]", lambda m: f"line {int(m.group(1)) + 1}: $", e)
+                for e in schema_errors(list(payload), "claim[]")]
+    if fmt == "webanno":
+        return schema_errors(payload, "webAnnotationCollection")
+    raise ValueError(f"unknown format {fmt!r}")
 
 
 def validate_file(path: Path | str) -> tuple[str, list[str]]:

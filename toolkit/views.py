@@ -46,7 +46,7 @@ def find_version(session: Session, name: str, version: int | None = None) -> Doc
     raise NotFoundError(f"no stored document is called {name!r}; list them with `toolkit documents`")
 
 
-def reference_dict(ref: ArchivalReference | Reach) -> dict[str, Any]:
+def reference_dict(ref: Any) -> dict[str, Any]:
     return {"archive": ref.archive, "series": ref.series, "volume": ref.volume, "item": ref.item,
             "raw": ref.raw, "kind": ref.kind, "repository": ref.repository}
 
@@ -67,20 +67,24 @@ def document_view(session: Session, dv: DocumentVersion) -> dict[str, Any]:
 def document_views(session: Session, versions: list[DocumentVersion]) -> list[dict[str, Any]]:
     """Stored versions with their footnotes, citations and references: a few queries for all."""
     ids = [v.id for v in versions]
-    footnotes: dict[str, list[Footnote]] = defaultdict(list)
-    citations: dict[str, list[Citation]] = defaultdict(list)
-    reach: dict[str, list[Reach]] = defaultdict(list)
-    own_refs: dict[str, list[ArchivalReference]] = defaultdict(list)
+    # Plain columns, not ORM objects (for thousands of notes the objects cost more than the
+    # queries), and not the notes' offset maps, which no view shows.
+    footnotes: dict[str, list[Any]] = defaultdict(list)
+    citations: dict[str, list[Any]] = defaultdict(list)
+    reach: dict[str, list[Any]] = defaultdict(list)
+    own_refs: dict[str, list[Any]] = defaultdict(list)
     for chunk in chunked(ids):
-        for f in session.exec(select(Footnote).where(Footnote.version_id.in_(chunk))):  # type: ignore[attr-defined]
+        for f in session.execute(select(*FOOTNOTE_COLUMNS).where(Footnote.version_id.in_(chunk))):  # type: ignore[attr-defined]
             footnotes[f.version_id].append(f)
-        for c in session.exec(select(Citation).join(Footnote).where(Footnote.version_id.in_(chunk))):  # type: ignore[attr-defined]
+        for c in session.execute(select(*CITATION_COLUMNS).join(Footnote)
+                                 .where(Footnote.version_id.in_(chunk))):  # type: ignore[attr-defined]
             citations[c.footnote_id].append(c)
-        for r in session.exec(select(Reach).where(Reach.version_id.in_(chunk)).order_by(Reach.id)):  # type: ignore[attr-defined]
+        for r in session.execute(select(*REACH_COLUMNS).where(Reach.version_id.in_(chunk))  # type: ignore[attr-defined]
+                                 .order_by(Reach.id)):
             reach[r.citation_id].append(r)
-        for r in session.exec(select(ArchivalReference).where(ArchivalReference.version_id.in_(chunk),  # type: ignore[attr-defined]
-                                                              ArchivalReference.footnote_id.is_(None))  # type: ignore[union-attr]
-                              .order_by(ArchivalReference.id)):
+        for r in session.execute(select(*REFERENCE_COLUMNS).where(
+                ArchivalReference.version_id.in_(chunk), ArchivalReference.footnote_id.is_(None))  # type: ignore[attr-defined, union-attr]
+                .order_by(ArchivalReference.id)):
             own_refs[r.version_id].append(r)
     for cits in citations.values():
         cits.sort(key=lambda c: c.seq)
@@ -88,8 +92,24 @@ def document_views(session: Session, versions: list[DocumentVersion]) -> list[di
             for dv in versions]
 
 
-def _view(dv: DocumentVersion, footnotes: list[Footnote], citations: dict[str, list[Citation]],
-          reach: dict[str, list[Reach]], own_refs: list[ArchivalReference]) -> dict[str, Any]:
+FOOTNOTE_COLUMNS = [Footnote.id, Footnote.version_id, Footnote.seq, Footnote.number, Footnote.label, Footnote.role,
+                    Footnote.marker_printed, Footnote.marker_style, Footnote.marker_start, Footnote.marker_end,
+                    Footnote.marker_source_start, Footnote.marker_source_end, Footnote.page, Footnote.note_text,
+                    Footnote.note_source_start, Footnote.note_source_end, Footnote.flags]
+CITATION_COLUMNS = [Citation.id, Citation.footnote_id, Citation.seq, Citation.raw, Citation.kind, Citation.signal,
+                    Citation.locator, Citation.author, Citation.title, Citation.resolves_to,
+                    Citation.resolves_to_document, Citation.chain, Citation.start, Citation.end, Citation.repository,
+                    Citation.collection_or_series, Citation.unit, Citation.item, Citation.year, Citation.pages,
+                    Citation.csl]
+REACH_COLUMNS = [Reach.citation_id, Reach.archive, Reach.series, Reach.volume, Reach.item, Reach.raw, Reach.kind,
+                 Reach.repository]
+REFERENCE_COLUMNS = [ArchivalReference.version_id, ArchivalReference.archive, ArchivalReference.series,
+                     ArchivalReference.volume, ArchivalReference.item, ArchivalReference.raw, ArchivalReference.kind,
+                     ArchivalReference.repository]
+
+
+def _view(dv: DocumentVersion, footnotes: list[Any], citations: dict[str, list[Any]],
+          reach: dict[str, list[Any]], own_refs: list[Any]) -> dict[str, Any]:
     """One version as a dict. What a citation reaches was worked out once, at ingest (`Reach`)."""
     out_notes = []
     for f in footnotes:
@@ -119,7 +139,7 @@ def _view(dv: DocumentVersion, footnotes: list[Footnote], citations: dict[str, l
                       "source_end": f.marker_source_end, "page": f.page,
                       "where": locate(dv.anchors, f.marker_source_start or 0, f.marker_source_end or 0)}
         out_notes.append({
-            "seq": f.seq, "number": f.number, "label": f.label, "role": f.role, "marker": marker,
+            "note_id": f.id, "seq": f.seq, "number": f.number, "label": f.label, "role": f.role, "marker": marker,
             "text": f.note_text,
             "note": None if f.note_text is None else
             {"source_start": f.note_source_start, "source_end": f.note_source_end,
@@ -127,7 +147,7 @@ def _view(dv: DocumentVersion, footnotes: list[Footnote], citations: dict[str, l
             "flags": list(f.flags), "citations": cits, "references": note_refs,
         })
     return {
-        "id": dv.id,
+        "version_id": dv.id,
         "document": dv.document_id,
         "version": dv.version,
         "current": dv.is_current,

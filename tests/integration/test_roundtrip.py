@@ -198,9 +198,9 @@ def test_export_after_the_round_trip(doccano, store, tmp_path):
     claims = dataset["claims"]
     assert {c["annotator"] for c in claims} == {"alice", "bob"} and {c["origin"] for c in claims} == {"annotator"}
     assert len(claims) == 3  # alice's two (one moved), bob's remaining one; bob's retracted one is not exported
-    docs = {d["id"]: d for d in dataset["documents"]}
+    docs = {d["version_id"]: d for d in dataset["documents"]}
     for claim in claims:
-        doc = docs[claim["version"]]
+        doc = docs[claim["version_id"]]
         assert doc["text"][claim["start"]:claim["end"]] == claim["quote"]
         source = Path(doc["source"]["path"]).read_text("utf-8")
         assert source[claim["source_start"]:claim["source_end"]].startswith(claim["quote"].rstrip("¹³"))
@@ -209,7 +209,7 @@ def test_export_after_the_round_trip(doccano, store, tmp_path):
     by_text = {c["quote"]: c for c in claims}
     moved = by_text["courier arrived on time.¹"]
     assert moved["annotator"] == "alice" and moved["support"] == "archival"
-    assert [(e["footnote"], e["stance"], e["link"]) for e in moved["evidence"]] == [(1, "supports", "explicit")]
+    assert [(e["seq"], e["stance"], e["link"]) for e in moved["evidence"]] == [(1, "supports", "explicit")]
     assert moved["evidence"][0]["references"][0]["item"] == "1"
     implicit = [c for c in claims if c["annotator"] == "bob"][0]
     assert [(e["label"], e["link"]) for e in implicit["evidence"]] == [("13", "implicit")]

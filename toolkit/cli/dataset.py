@@ -50,14 +50,13 @@ def export(
     """
     from sqlmodel import Session
 
-    from toolkit.export import Filters, build_dataset, empty_export_hint, write_export
+    from toolkit.export import Filters, empty_export_hint, export_store
 
     with reported():
         with Session(open_store(db)) as session:
             filters = Filters([*(documents or []), *document] or None, annotator, include_suggested)
-            dataset = build_dataset(session, filters, guidelines_version=_guidelines_version())
-            hint = empty_export_hint(session, filters) if not dataset["claims"] else None
-        result = write_export(dataset, out, fmt)
+            result = export_store(session, out, fmt, filters, guidelines_version=_guidelines_version())
+            hint = empty_export_hint(session, filters) if not result.claims else None
     if result.path != "-":
         typer.echo(f"{result.claims} claims from {result.documents} documents written to {result.path} "
                    f"({result.format}); schema: {result.schema_path}")

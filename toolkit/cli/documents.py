@@ -103,7 +103,7 @@ def inspect(
     if as_json:
         typer.echo(json.dumps(view, ensure_ascii=False, indent=2))
         return
-    typer.echo(f"{view['title']}  [{view['kind']}]  {view['document']} v{view['version']} ({view['id']})")
+    typer.echo(f"{view['title']}  [{view['kind']}]  {view['document']} v{view['version']} ({view['version_id']})")
     typer.echo(f"source: {view['source']['path']} ({view['format']})")
     for problem in view["problems"]:
         typer.echo(f"problem: {problem}")
@@ -135,7 +135,7 @@ def documents(db: Optional[str] = DbOption,
 
     with reported():
         with Session(open_store(db)) as session:
-            rows = [{"document": v.document_id, "version": v.version, "id": v.id, "kind": v.kind,
+            rows = [{"document": v.document_id, "version": v.version, "version_id": v.id, "kind": v.kind,
                      "format": v.format, "title": v.title, "problems": list(v.problems)}
                     for v in current_versions(session)]
     if as_json:
@@ -144,7 +144,7 @@ def documents(db: Optional[str] = DbOption,
     for r in rows:
         flag = f"  [stored partly: {len(r['problems'])} problem{'s' if len(r['problems']) != 1 else ''}]" \
             if r["problems"] else ""
-        typer.echo(f"{r['document']:<32} v{r['version']}  {r['id']}  {r['kind']:<15} {r['format']:<8} "
+        typer.echo(f"{r['document']:<32} v{r['version']}  {r['version_id']}  {r['kind']:<15} {r['format']:<8} "
                    f"{r['title'][:60]}{flag}")
 
 
