@@ -31,7 +31,7 @@ from toolkit.store import make_engine
 
 from .conftest import WebAnnotator, free_port
 
-pytestmark = [pytest.mark.doccano, pytest.mark.postgres]
+# The tests that start a server are marked doccano and postgres; the URL tests below are fast.
 
 SAMPLES = Path(__file__).resolve().parents[2] / "toolkit" / "samples"
 REDIS = ("127.0.0.1", 6379)
@@ -184,6 +184,8 @@ def finish_all(processes: list[subprocess.Popen[str]]) -> list[str]:
     return outputs
 
 
+@pytest.mark.doccano
+@pytest.mark.postgres
 def test_team_server_on_redis_concurrent_pushes_and_pulls(doccano_database, team_data, postgres_url,
                                                           tmp_path, monkeypatch):
     require_redis()
@@ -261,6 +263,8 @@ def test_team_server_on_redis_concurrent_pushes_and_pulls(doccano_database, team
     assert stop_server(team_data) is True
 
 
+@pytest.mark.doccano
+@pytest.mark.postgres
 def test_team_server_on_rabbitmq_runs_an_import_in_its_worker(doccano_database, team_data, tmp_path):
     require_rabbitmq()
     from toolkit.doccano.client import Connection, DoccanoGateway
@@ -292,6 +296,8 @@ def test_team_server_on_rabbitmq_runs_an_import_in_its_worker(doccano_database, 
     assert not psutil.pid_exists(worker) or psutil.Process(worker).status() == psutil.STATUS_ZOMBIE
 
 
+@pytest.mark.doccano
+@pytest.mark.postgres
 def test_team_server_errors_name_the_fix(doccano_database, team_data):
     require_redis()
     database, name = doccano_database
@@ -308,3 +314,47 @@ def test_team_server_errors_name_the_fix(doccano_database, team_data):
     with pytest.raises(ServerError, match="--workers is for a team server"):
         start_server(port=free_port(), data_dir=team_data, workers=2)
     assert ours(team_data) == []
+
+
+def test_urls_are_masked_stored_without_passwords_and_local_ones_get_sslmode():
+    from toolkit.doccano.server.team import TeamConfig, mask_url, server_database_url, strip_password
+
+    team = TeamConfig("postgresql://ada:s%40cret@127.0.0.1:5432/doccano", "amqp://guest:guest@127.0.0.1:5672//", 2)
+    assert team.masked() == {"database": "postgresql://ada:***@127.0.0.1:5432/doccano",
+                             "broker": "amqp://guest:***@127.0.0.1:5672//", "workers": 2}
+    state = team.to_state()
+    assert "s%40cret" not in json.dumps(state) and "guest:guest" not in json.dumps(state)
+    assert state["database"] == "postgresql://ada@127.0.0.1:5432/doccano" and state["database_password"] is True
+    assert strip_password("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/0"
+    assert mask_url("redis://:pw@[::1]:6379/0") == "redis://:***@[::1]:6379/0"
+    assert server_database_url("postgresql://a@localhost/x") == "postgresql://a@localhost/x?sslmode=disable"
+    assert server_database_url("postgresql://a@127.0.0.1/x?sslmode=require") == "postgresql://a@127.0.0.1/x?sslmode=require"
+    assert server_database_url("postgresql://a@db.example.org/x") == "postgresql://a@db.example.org/x"
+
+
+def test_the_mode_and_the_urls_come_back_from_the_state(monkeypatch):
+    from toolkit.doccano.server.team import TeamConfig, resolve_team
+
+    monkeypatch.delenv("TOOLKIT_DOCCANO_DATABASE_URL", raising=False)
+    monkeypatch.delenv("TOOLKIT_DOCCANO_BROKER_URL", raising=False)
+    assert resolve_team({}, None, None, None) is None
+    assert resolve_team({"mode": "embedded"}, None, None, None) is None
+    with pytest.raises(ServerError, match="--workers is for a team server"):
+        resolve_team({}, None, None, 2)
+    with pytest.raises(ServerError, match="both --database"):
+        resolve_team({}, "postgresql://a@h/x", None, None)
+    with pytest.raises(ServerError, match="not a PostgreSQL URL"):
+        resolve_team({}, "mysql://a@h/x", "redis://h/0", None)
+    with pytest.raises(ServerError, match="neither Redis nor RabbitMQ"):
+        resolve_team({}, "postgresql://a@h/x", "sqs://h", None)
+    with pytest.raises(ServerError, match="names no database"):
+        resolve_team({}, "postgresql://a@h", "redis://h/0", None)
+
+    database = "postgresql://ada:pw@127.0.0.1/doccano"
+    state = {"mode": "team", **TeamConfig(database, "redis://127.0.0.1:6379/0", 2).to_state()}
+    with pytest.raises(ServerError, match="TOOLKIT_DOCCANO_DATABASE_URL"):
+        resolve_team(state, None, None, None)
+    assert resolve_team(state, database, None, None) == TeamConfig(database, "redis://127.0.0.1:6379/0", 2)
+    monkeypatch.setenv("TOOLKIT_DOCCANO_DATABASE_URL", database)
+    assert resolve_team(state, None, None, None) == TeamConfig(database, "redis://127.0.0.1:6379/0", 2)
+    assert resolve_team(state, None, None, 4).workers == 4

@@ -171,6 +171,12 @@ def resolve_team(
         database = _from_state(state, "database", DATABASE_URL_ENV, "--database", os.environ)
         broker = _from_state(state, "broker", BROKER_URL_ENV, "--broker", os.environ)
         workers = workers or int(state.get("workers") or TEAM_WEB_WORKERS)
+    elif (database is None or broker is None) and state.get("mode") == "team":
+        # One given again (say, the one with a password, from its environment variable):
+        # the other as the state file has it.
+        database = database or _from_state(state, "database", DATABASE_URL_ENV, "--database", os.environ)
+        broker = broker or _from_state(state, "broker", BROKER_URL_ENV, "--broker", os.environ)
+        workers = workers or int(state.get("workers") or TEAM_WEB_WORKERS)
     elif database is None or broker is None:
         raise ServerError("a team server needs both --database postgresql://... and --broker redis://... "
                           "(or amqp://...); give the missing one")
