@@ -16,6 +16,7 @@ The toolkit sets, in the server's environment only (never on a command line):
 URL names no sslmode) and ``CELERY_BROKER_URL`` (``redis://`` or ``amqp://``).
 """
 
+import hashlib
 import os
 
 from config.settings.historians_toolkit import *  # noqa: F401,F403
@@ -25,3 +26,9 @@ CELERY_TASK_STORE_EAGER_RESULT = False
 CELERY_BROKER_URL = os.environ["CELERY_BROKER_URL"]
 # A broker that goes away for a moment must not stop the web workers for good.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Tasks go to a queue of this data folder's own: two team servers on one host sharing a
+# broker (one Redis, one RabbitMQ vhost) must never run each other's imports. The worker
+# consumes this default queue; the health check's ping task goes through it too.
+CELERY_TASK_DEFAULT_QUEUE = "historians-toolkit-" + hashlib.sha256(
+    os.environ["TOOLKIT_DOCCANO_DATA"].encode("utf-8")).hexdigest()[:16]
