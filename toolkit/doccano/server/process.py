@@ -578,6 +578,25 @@ def _group_members(pgid: int, paths: ServerPaths) -> list[int]:
     return members
 
 
+def _group_alive(pgid: int) -> bool:
+    """Is any process of group ``pgid`` alive (not a zombie)? One that cannot be read counts."""
+    for process in psutil.process_iter():
+        try:
+            if os.getpgid(process.pid) != pgid:
+                continue
+        except OSError:
+            continue
+        try:
+            if process.status() in (psutil.STATUS_ZOMBIE, psutil.STATUS_DEAD):
+                continue
+        except psutil.NoSuchProcess:
+            continue
+        except psutil.Error:
+            pass
+        return True
+    return False
+
+
 def _end_process_group(pgid: int, paths: ServerPaths, timeout: float) -> bool:
     """SIGTERM the server's process group, SIGKILL it if needed; True if it was running."""
     if not _group_members(pgid, paths):
@@ -589,7 +608,9 @@ def _end_process_group(pgid: int, paths: ServerPaths, timeout: float) -> bool:
         limit = deadline if sig == signal.SIGTERM else time.monotonic() + 10
         while time.monotonic() < limit:
             _process_alive(pgid)  # reaps a child of ours
-            if not _group_members(pgid, paths):
+            # Every process still in the group counts, even one no longer recognizable as
+            # ours: an exiting process can no longer show its environment, yet lives on.
+            if not _group_members(pgid, paths) and not _group_alive(pgid):
                 return True
             time.sleep(0.1)
     raise ServerError(f"doccano for {paths.data_dir} (process group {pgid}) did not exit after SIGKILL; "
