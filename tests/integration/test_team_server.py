@@ -26,7 +26,7 @@ from sqlmodel import Session, select
 from toolkit.doccano.server import install_server, read_credentials, server_status, start_server, stop_server
 from toolkit.errors import ServerError
 from toolkit.ingest import ingest_paths
-from toolkit.models import Claim, DoccanoExample, DoccanoProject, PushRecord
+from toolkit.models import Claim, DoccanoExample, DoccanoProject, DocumentVersion, PushRecord
 from toolkit.store import make_engine
 
 from .conftest import WebAnnotator, free_port
@@ -216,7 +216,9 @@ def test_team_server_on_redis_concurrent_pushes_and_pulls(doccano_database, team
     engine = make_engine(postgres_url)
     try:
         assert ingest_paths(engine, [SAMPLES]).ok
-        documents = len(list(SAMPLES.glob("*.txt"))) + len(list(SAMPLES.glob("*.md")))
+        with Session(engine) as session:
+            documents = len(session.exec(select(DocumentVersion)).all())
+        assert documents >= 3
         env = {k: v for k, v in os.environ.items() if not k.startswith("TOOLKIT_DOCCANO_")}
         env.update({"TOOLKIT_DB": postgres_url, "TOOLKIT_DOCCANO_DATA": str(team_data),
                     "TOOLKIT_SCRATCH": str(tmp_path / "scratch")})
