@@ -202,7 +202,7 @@ def test_team_server_on_redis_concurrent_pushes_and_pulls(doccano_database, team
     assert report["worker"]["running"] is True and report["worker"]["pid"] != status.pid
     assert report["database"] == database.replace(secret, "***") and report["broker"] == broker
     assert os.getpgid(report["worker"]["pid"]) == status.pid
-    assert health(url) == 200
+    assert health(url) == 200 and report["healthy"] is True
     assert len([p for p in ours(team_data) if "gunicorn" in " ".join(p.cmdline())]) == 3  # master + 2
 
     # The password is on no command line, and in none of our files.

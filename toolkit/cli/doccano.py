@@ -255,7 +255,8 @@ def _show_status(status, as_json: bool) -> None:  # type: ignore[no-untyped-def]
     if status.mode == "team":
         web = f"running (pid {status.pid})" if status.web_running else "not running"
         worker = f"running (pid {status.worker_pid})" if status.worker_running else "not running"
-        typer.echo(f"web: {web}, {status.web_workers} workers; celery worker: {worker}")
+        health = {True: "healthy", False: "not healthy (see `toolkit server logs`)", None: "no answer"}[status.healthy]
+        typer.echo(f"web: {web}, {status.web_workers} workers; celery worker: {worker}; {health}")
         typer.echo(f"database: {status.database}")
         typer.echo(f"broker: {status.broker}")
     typer.echo(f"data folder: {status.data_dir}")

@@ -152,6 +152,7 @@ class ServerStatus:
     web_workers: int = 1
     worker_pid: int | None = None
     worker_running: bool | None = None
+    healthy: bool | None = None  # team: /v1/health/ answered 200 (the worker answered its ping)
     database: str | None = None
     broker: str | None = None
 
@@ -171,6 +172,7 @@ class ServerStatus:
             report.update({
                 "web": {"running": self.web_running, "pid": self.pid, "workers": self.web_workers},
                 "worker": {"running": self.worker_running, "pid": self.worker_pid},
+                "healthy": self.healthy,
                 "database": self.database,
                 "broker": self.broker,
             })
@@ -223,6 +225,13 @@ def start_server(
                 raise ServerError(
                     f"doccano for {paths.data_dir} is already running at {url} ({running_mode}, other settings); "
                     f"stop it with `toolkit server stop` and start it again with the new ones"
+                )
+            worker = state.get("worker_pid")
+            if running_mode == "team" and not (isinstance(worker, int) and _process_alive(worker)
+                                               and _is_our_server(worker, paths)):
+                raise ServerError(
+                    f"the celery worker of the team server at {url} has stopped (imports cannot run); "
+                    f"see `toolkit server logs`, then `toolkit server stop` and `toolkit server start`"
                 )
             _wait_until_ready(url, pid, paths, time.monotonic() + timeout, _health_timeout(state))
             return server_status(paths.data_dir, home=paths.home)
@@ -464,10 +473,11 @@ def server_status(data_dir: str | Path | None = None, *, home: str | Path | None
     url = str(state.get("url") or _url(DEFAULT_PORT))
     pid = _running_pid(paths)
     running = False
+    healthy: bool | None = None
     if pid is not None:
         try:
-            _get(f"{url}/v1/health/?format=json", _health_timeout(state))
-            running = True
+            code, _ = _get(f"{url}/v1/health/?format=json", _health_timeout(state))
+            running, healthy = True, code == 200
         except OSError:
             running = False
     team = state.get("mode") == "team"
@@ -491,6 +501,7 @@ def server_status(data_dir: str | Path | None = None, *, home: str | Path | None
         web_workers=int(state.get("workers") or 1) if team else 1,
         worker_pid=worker_pid,
         worker_running=worker_running,
+        healthy=healthy if team else None,
         # The state file keeps them without passwords; mask_url marks none then.
         database=_shown(state.get("database"), state.get("database_password")) if team else None,
         broker=_shown(state.get("broker"), state.get("broker_password")) if team else None,
