@@ -154,16 +154,17 @@ def server_install(
     python: Optional[Path] = typer.Option(
         None, "--python", envvar="TOOLKIT_DOCCANO_PYTHON",
         show_default="this one if it fits", help="Python 3.8-3.11 for the server's own environment."),
+    team: bool = typer.Option(False, "--team", help="Add what a team server needs (PostgreSQL driver, Redis client)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Install doccano 1.8.4 in its own virtual environment (once; reused afterwards).
 
-    Example: toolkit server install
+    Example: toolkit server install --team
     """
     from toolkit.doccano.server import install_server
 
     with reported():
-        result = install_server(python=python)
+        result = install_server(python=python, team=team)
     if as_json:
         typer.echo(json.dumps(result.to_json(), indent=2))
     elif result.installed:
@@ -175,23 +176,36 @@ def server_install(
 @server_app.command("start")
 def server_start(
     port: Optional[int] = typer.Option(None, "--port", show_default="8765, or the last one used", help="Port on 127.0.0.1."),
+    database: Optional[str] = typer.Option(
+        None, "--database", envvar="TOOLKIT_DOCCANO_DATABASE_URL", show_envvar=True, show_default=False,
+        help="Team server: doccano's PostgreSQL database, postgresql://user@host:5432/NAME."),
+    broker: Optional[str] = typer.Option(
+        None, "--broker", envvar="TOOLKIT_DOCCANO_BROKER_URL", show_envvar=True, show_default=False,
+        help="Team server: the celery broker, redis://127.0.0.1:6379/0 or amqp://user:pw@host:5672//."),
+    workers: Optional[int] = typer.Option(None, "--workers", show_default="3 (team server only)",
+                                          help="Team server: web workers."),
     data: Optional[Path] = DataOption,
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Start the embedded doccano on 127.0.0.1 and wait until it answers.
+    """Start doccano on 127.0.0.1 and wait until it answers.
 
-    Example: toolkit server start --port 8765
+    Without --database and --broker: the embedded server (SQLite, one worker, imports
+    run in-process). With them: a team server on PostgreSQL, with several web workers and
+    a celery worker on Redis or RabbitMQ. With no options it starts the way it last did;
+    a URL's password is never stored: give it again (option or environment variable).
+
+    Example: toolkit server start --database postgresql://postgres@127.0.0.1/doccano --broker redis://127.0.0.1:6379/0
     """
     from toolkit.doccano.server import start_server
 
     with reported():
-        status = start_server(port=port, data_dir=data)
+        status = start_server(port=port, data_dir=data, database=database, broker=broker, workers=workers)
     _show_status(status, as_json)
 
 
 @server_app.command("stop")
 def server_stop(data: Optional[Path] = DataOption) -> None:
-    """Stop the embedded doccano (only the processes the toolkit started).
+    """Stop doccano: web and, on a team server, celery worker (only the processes the toolkit started).
 
     Example: toolkit server stop
     """
@@ -237,6 +251,13 @@ def _show_status(status, as_json: bool) -> None:  # type: ignore[no-untyped-def]
         typer.echo(json.dumps(status.to_json(), indent=2))
         return
     state = "running" if status.running else "not running"
-    typer.echo(f"doccano {state} at {status.url}")
+    typer.echo(f"doccano {state} at {status.url}" + (" (team server)" if status.mode == "team" else ""))
+    if status.mode == "team":
+        web = f"running (pid {status.pid})" if status.web_running else "not running"
+        worker = f"running (pid {status.worker_pid})" if status.worker_running else "not running"
+        health = {True: "healthy", False: "not healthy (see `toolkit server logs`)", None: "no answer"}[status.healthy]
+        typer.echo(f"web: {web}, {status.web_workers} workers; celery worker: {worker}; {health}")
+        typer.echo(f"database: {status.database}")
+        typer.echo(f"broker: {status.broker}")
     typer.echo(f"data folder: {status.data_dir}")
     typer.echo(f"credentials: {status.credentials_file} (readable by you only)")

@@ -40,7 +40,7 @@ from toolkit.doccano.example_layout import (
 )
 from toolkit.doccano.gateway import DoccanoServer
 from toolkit.doccano.load import Payload, load_payloads
-from toolkit.doccano.push import find_local_project
+from toolkit.doccano.push import find_local_project, project_lock
 from toolkit.errors import ProjectNotFoundError
 from toolkit.models import (
     Claim,
@@ -95,7 +95,15 @@ def pull_annotations(
     annotations_dir: Path = Path("annotations"),
     progress: Progress | None = None,
 ) -> PullReport:
-    """Pull every annotator's spans and relations of `project`. See the module docstring."""
+    """Pull every annotator's spans and relations of `project`. See the module docstring.
+
+    Two pulls (or a push and a pull) of one project into one store take turns."""
+    with project_lock(engine, gateway.server_id, project):
+        return _pull(engine, gateway, project, annotations_dir, progress)
+
+
+def _pull(engine: Engine, gateway: DoccanoServer, project: str, annotations_dir: Path,
+          progress: Progress | None) -> PullReport:
     report = PullReport(gateway.url, project)
     remote = gateway.find_project(project)
     if remote is None:

@@ -11,15 +11,24 @@ In two steps: `plan_push` decides all of that from the export, without touching
 anything (pure: tests run it against tests/fakes.py); `apply_push` carries the
 plan out on the server. Import files go to a folder of the toolkit's own
 (`scratch_folder()`) and are removed once sent.
+
+Two pushes or pulls of one project into one store take turns (`project_lock`): on
+PostgreSQL a session advisory lock, on a SQLite file a file lock, held for the whole
+run, so two processes never both import what the server lacks.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import filelock
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -35,7 +44,44 @@ from toolkit.models import DoccanoExample, DoccanoProject, DocumentVersion, Guid
 from toolkit.store import transaction
 from toolkit.views import find_version
 
-__all__ = ["DEFAULT_PROJECT", "PushPlan", "PushReport", "plan_push", "push_documents", "select_versions"]
+__all__ = ["DEFAULT_PROJECT", "PushPlan", "PushReport", "plan_push", "project_lock", "push_documents",
+           "select_versions"]
+
+
+@contextlib.contextmanager
+def project_lock(engine: Engine, server_id: str, project: str) -> Iterator[None]:
+    """Hold the store's lock for one doccano project (on one server) while pushing or pulling it.
+
+    A push reads what the server holds, imports what is missing and records it: two at
+    once would both import the same versions, and two pulls would both add the same
+    claims. PostgreSQL: ``pg_advisory_lock`` on a connection of its own, released at the
+    end (and by the server if the process dies). A SQLite file: a file lock in the
+    toolkit's data folder, named after the store. An in-memory store needs none."""
+    name = f"historians-toolkit doccano {server_id} {project}"
+    digest = hashlib.sha256(name.encode("utf-8")).digest()
+    if engine.dialect.name == "postgresql":
+        key = int.from_bytes(digest[:8], "big", signed=True)
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+            connection.commit()
+            try:
+                yield
+            finally:
+                with contextlib.suppress(Exception):  # a lost connection released it already
+                    connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                    connection.commit()
+        return
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:" or database.startswith("file::memory:"):
+        yield
+        return
+    from toolkit.doccano.server import toolkit_data_root
+
+    store = hashlib.sha256(str(Path(database).resolve()).encode("utf-8")).hexdigest()[:16]
+    folder = toolkit_data_root() / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    with filelock.FileLock(str(folder / f"{store}-{digest.hex()[:16]}.lock")):
+        yield
 
 
 @dataclass
@@ -119,6 +165,15 @@ def push_documents(
     removed once sent, and those a killed push left behind are removed at the next.
     """
     guidelines = guidelines or load_guidelines()
+    if dry_run:
+        return _push(engine, gateway, project, documents, suggest, dry_run, guidelines, chunk_size, progress, scratch)
+    with project_lock(engine, gateway.server_id, project):
+        return _push(engine, gateway, project, documents, suggest, dry_run, guidelines, chunk_size, progress, scratch)
+
+
+def _push(engine: Engine, gateway: DoccanoServer, project: str, documents: list[str] | None, suggest: bool,
+          dry_run: bool, guidelines: Guidelines, chunk_size: int, progress: Progress | None,
+          scratch: Path | None) -> PushReport:
     with Session(engine) as session:
         versions = select_versions(session, documents)
         state = _store_state(session, gateway, project)

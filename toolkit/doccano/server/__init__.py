@@ -8,6 +8,11 @@ The server is gunicorn bound to 127.0.0.1 only, one worker, with celery in eager
 (``toolkit/data/doccano_settings.py``): file imports and exports run inside the web
 process, so neither a broker nor a celery worker is needed.
 
+A team server (``start_server(database=..., broker=...)``) runs doccano on PostgreSQL
+with several gunicorn workers and a separate celery worker (``doccano task``) on Redis or
+RabbitMQ (``toolkit/data/doccano_team_settings.py``), in one process group; the URLs
+reach it through its environment only and are stored without their passwords.
+
     install_server()            -> InstallResult
     start_server(port=8765)     -> ServerStatus
     server_status()             -> ServerStatus
@@ -19,11 +24,12 @@ process, so neither a broker nor a celery worker is needed.
     install.py   the server's virtual environment
     process.py   gunicorn: start, health, status, stop (psutil: any POSIX system)
     state.py     credentials, state, secret key, logs, locks (filelock), media leftovers
+    team.py      a team server's URLs (masked, checked before starting), its packages
 """
 
 from __future__ import annotations
 
-from toolkit.doccano.server.install import InstallResult, install_server
+from toolkit.doccano.server.install import InstallResult, install_server, install_team_packages
 from toolkit.doccano.server.paths import (
     ADMIN_USERNAME,
     DEFAULT_PORT,
@@ -52,6 +58,7 @@ __all__ = [
     "ServerStatus",
     "clean_media_leftovers",
     "install_server",
+    "install_team_packages",
     "read_credentials",
     "remove_export_leftover",
     "remove_upload_leftovers",

@@ -22,6 +22,8 @@ from toolkit.doccano.server.paths import (
     SERVER_PYTHONS,
     SETTINGS_MODULE,
     DOCCANO_VERSION,
+    TEAM_PACKAGES,
+    TEAM_SETTINGS_MODULE,
     ServerPaths,
     server_paths,
 )
@@ -57,12 +59,66 @@ def install_server(
     *,
     python: str | Path | None = None,
     timeout: float = INSTALL_TIMEOUT,
+    team: bool = False,
 ) -> InstallResult:
     """Create the server's virtual environment and pip-install the pinned doccano; idempotent.
 
     ``python`` is the interpreter for that environment: by default ``$TOOLKIT_DOCCANO_PYTHON``,
     else the current Python if it is 3.8 to 3.11, else ``python3.11`` or ``python3.10`` on PATH.
+    ``team``: add the team server's packages too (``install_team_packages``).
     """
+    result = _install_base(home, python=python, timeout=timeout)
+    if team:
+        added = install_team_packages(home, timeout=timeout)
+        if added:
+            result = InstallResult(result.venv, result.python, SERVER_PACKAGES + TEAM_PACKAGES, True,
+                                   result.seconds + added, result.log_file)
+        else:
+            result = InstallResult(result.venv, result.python, SERVER_PACKAGES + TEAM_PACKAGES, result.installed,
+                                   result.seconds, result.log_file)
+    return result
+
+
+def install_team_packages(home: str | Path | None = None, *, timeout: float = INSTALL_TIMEOUT) -> float:
+    """Add the team server's packages (PostgreSQL driver, Redis client) to an installed server
+    environment; idempotent. Returns the seconds spent installing, 0.0 when they were there.
+
+    They have their own marker (``installed-team.json``) beside the base one, so adding them
+    never makes an existing installation look incomplete or forces a full reinstall."""
+    paths = server_paths(home=home)
+    if _team_installed(paths):
+        return 0.0
+    started = time.monotonic()
+    _require_installed(paths)
+    with _file_lock(paths.install_lock, "installing doccano", LOCK_TIMEOUT + timeout):
+        if _team_installed(paths):
+            return 0.0
+        with _open_log(paths.install_log) as log:
+            _log_line(log, f"installing the team packages {' '.join(TEAM_PACKAGES)} into {paths.venv}")
+            _run_logged(
+                [str(paths.python), "-m", "pip", "install", "--disable-pip-version-check", "--no-input",
+                 "--only-binary", "psycopg2-binary", *TEAM_PACKAGES],
+                log=log,
+                deadline=started + timeout,
+                what="pip install of the team server's packages",
+                fix="check that PyPI is reachable, then run `toolkit server install --team` again",
+            )
+            _log_line(log, "installed the team packages")
+        marker = {"packages": list(TEAM_PACKAGES), "installed_at": _now()}
+        write_atomically(paths.team_marker, json.dumps(marker, indent=2) + "\n", mode=0o644)
+    return time.monotonic() - started
+
+
+def _team_installed(paths: ServerPaths) -> bool:
+    return _is_installed(paths) and _read_json_object(paths.team_marker).get("packages") == list(TEAM_PACKAGES)
+
+
+def _install_base(
+    home: str | Path | None = None,
+    *,
+    python: str | Path | None = None,
+    timeout: float = INSTALL_TIMEOUT,
+) -> InstallResult:
     paths = server_paths(home=home)
     started = time.monotonic()
     if _is_installed(paths):
@@ -176,12 +232,14 @@ def _require_installed(paths: ServerPaths) -> Path:
 
 
 def _install_settings(paths: ServerPaths) -> None:
-    """Copy the toolkit's Django settings module into doccano's ``config/settings``."""
+    """Copy the toolkit's Django settings modules into doccano's ``config/settings``."""
     backend = _require_backend_dir(paths)
-    source = resources.files("toolkit").joinpath("data").joinpath("doccano_settings.py").read_bytes()
-    target = backend / "config" / "settings" / (SETTINGS_MODULE.rsplit(".", 1)[1] + ".py")
-    if not target.exists() or target.read_bytes() != source:
-        write_atomically(target, source.decode("utf-8"), mode=0o644)
+    for data_file, module in (("doccano_settings.py", SETTINGS_MODULE),
+                              ("doccano_team_settings.py", TEAM_SETTINGS_MODULE)):
+        source = resources.files("toolkit").joinpath("data").joinpath(data_file).read_bytes()
+        target = backend / "config" / "settings" / (module.rsplit(".", 1)[1] + ".py")
+        if not target.exists() or target.read_bytes() != source:
+            write_atomically(target, source.decode("utf-8"), mode=0o644)
 
 
 def _require_backend_dir(paths: ServerPaths) -> Path:

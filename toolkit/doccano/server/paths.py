@@ -30,12 +30,24 @@ PYTHON_ENV = "TOOLKIT_DOCCANO_PYTHON"
 # pandas<2, which doccano 1.8.4 requires, has wheels for CPython 3.8 to 3.11 only.
 SERVER_PYTHONS = ((3, 8), (3, 11))
 GUNICORN_PACKAGE = "gunicorn>=20.1,<21"
+# The team server (PostgreSQL, a celery worker on Redis or RabbitMQ): the doccano wheel's
+# ``postgresql`` extra is empty, so psycopg2 comes from here; celery 5.x already brings
+# kombu and amqp (RabbitMQ), and kombu's ``redis`` extra asks for redis>=6.4,<9.
+TEAM_PACKAGES = ("psycopg2-binary>=2.9,<3", "redis>=6.4,<9")
+TEAM_SETTINGS_MODULE = "config.settings.historians_toolkit_team"
+DATABASE_URL_ENV = "TOOLKIT_DOCCANO_DATABASE_URL"
+BROKER_URL_ENV = "TOOLKIT_DOCCANO_BROKER_URL"
+TEAM_WEB_WORKERS = 3
+TEAM_TASK_CONCURRENCY = 2
 
 INSTALL_TIMEOUT = 1800.0
 INIT_TIMEOUT = 300.0
 START_TIMEOUT = 120.0
 STOP_TIMEOUT = 30.0
 HTTP_TIMEOUT = 3.0
+# The health check of a team server waits up to 3 s for the celery worker to answer.
+TEAM_HEALTH_TIMEOUT = 10.0
+CHECK_TIMEOUT = 5.0
 LOCK_TIMEOUT = 60.0
 
 
@@ -69,6 +81,11 @@ class ServerPaths:
     @property
     def install_marker(self) -> Path:
         return self.home / "installed.json"
+
+    @property
+    def team_marker(self) -> Path:
+        """Written once the team packages (TEAM_PACKAGES) are in the environment too."""
+        return self.home / "installed-team.json"
 
     @property
     def install_lock(self) -> Path:
