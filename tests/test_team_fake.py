@@ -1,0 +1,150 @@
+"""Teams against the in-memory doccano: balanced deterministic assignment, one project per
+annotator, each annotator's own claims, kept suggestions, links with who and when, done states."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from sqlmodel import Session, select
+
+from tests.fakes import FakeDoccano, FakeDoccanoState
+from toolkit.doccano.utf16 import Utf16Offsets
+from toolkit.errors import ConfigError
+from toolkit.ingest import ingest_paths
+from toolkit.models import Assignment, Claim, DoccanoExample, EvidenceLink
+from toolkit.team.assign import annotator_project, assignments, plan_assignment, pull_team, push_team
+
+IDS = [f"{k:016x}" for k in range(20)]
+
+
+def test_overlap_2_over_20_documents_and_3_annotators_is_balanced_and_deterministic():
+    plan = plan_assignment(IDS, ["carol", "alice", "bob"], 2)
+    per_doc = Counter(v for _, v in plan)
+    assert set(per_doc) == set(IDS) and set(per_doc.values()) == {2}  # each document to exactly 2
+    assert all(a != b for (a, v), (b, w) in zip(plan, plan[1:]) if v == w)  # two different people
+    loads = Counter(a for a, _ in plan)
+    assert sorted(loads.values()) == [13, 13, 14]  # 40 slots over 3: differ by at most 1
+    assert plan_assignment(list(reversed(IDS)), ["bob", "alice", "carol"], 2) == plan  # same result twice
+
+
+def test_later_annotators_and_documents_get_only_what_is_new():
+    first = plan_assignment(IDS, ["alice", "bob", "carol"], 2)
+    assert plan_assignment(IDS, ["alice", "bob", "carol", "dave"], 2, first) == []  # nothing moves
+    more = [f"{k:016x}" for k in range(20, 26)]
+    new = plan_assignment(IDS + more, ["alice", "bob", "carol", "dave"], 2, first)
+    assert {v for _, v in new} == set(more) and Counter(v for _, v in new) == Counter({v: 2 for v in more})
+    # dave (load 0) takes one of each new document; the other goes to the least loaded.
+    assert Counter(a for a, _ in new)["dave"] == 6
+    assert plan_assignment(IDS + more, ["alice", "bob", "carol", "dave"], 2, first + new) == []
+
+
+def test_overlap_larger_than_the_team_is_one_line():
+    with pytest.raises(ConfigError, match="--overlap 3 needs at least 3 annotators"):
+        plan_assignment(IDS, ["alice", "bob"], 3)
+
+
+TEXT = "# Doc {k}\n\nThe first claim of doc {k} is here.<sup>1</sup> A plain sentence.\n\n1. PRO F.O. 371/{k}.\n"
+
+
+@pytest.fixture
+def team(engine, tmp_path):
+    """Three documents pushed with suggestions to alice, bob and carol, overlap 2."""
+    for k in range(3):
+        (tmp_path / f"doc{k}.md").write_text(TEXT.format(k=k), "utf-8")
+    assert ingest_paths(engine, [tmp_path / f"doc{k}.md" for k in range(3)]).ok
+    state = FakeDoccanoState()
+    admin = FakeDoccano(state)
+    for name in ("alice", "bob", "carol"):
+        admin.create_user(name, "password-123")
+    report = push_team(engine, admin, annotators=["alice", "bob", "carol"], overlap=2, project="p",
+                       suggest=True, scratch=tmp_path / "scratch")
+    return engine, state, report
+
+
+def at(example, words: str) -> tuple[int, int]:
+    u = Utf16Offsets(example["text"])
+    start = example["text"].index(words)
+    return u.to_utf16(start), u.to_utf16(start + len(words))
+
+
+def test_a_missing_account_is_one_line_with_the_fix(engine, tmp_path):
+    (tmp_path / "doc.md").write_text(TEXT.format(k=1), "utf-8")
+    ingest_paths(engine, [tmp_path / "doc.md"])
+    with pytest.raises(ConfigError, match=r"no account for zoe at .*toolkit annotators add zoe"):
+        push_team(engine, FakeDoccano(), annotators=["zoe"], overlap=1, project="p")
+
+
+def test_each_annotator_gets_a_project_of_their_own(team):
+    engine, state, report = team
+    assert sorted(report.pushes) == ["alice", "bob", "carol"] and len(report.new_assignments) == 6
+    for name in ("alice", "bob", "carol"):
+        pid = state.project_id(annotator_project("p", name))
+        docs = {e["meta"]["document"] for e in state.examples.values() if e["project"] == pid}
+        with Session(engine) as s:
+            assigned = s.exec(select(Assignment).where(Assignment.annotator == name)).all()
+        assert len(docs) == len(assigned) == 2
+        members = {state.users[m["user"]]["username"] for m in state.members if m["project"] == pid}
+        assert members == {"admin", name}
+        labels = {lab["text"] for lab in state.labels.values() if lab["project"] == pid}
+        assert "SUGGESTED_CLAIM" in labels
+        spans = [s for s in state.spans.values() if state.examples[s["example"]]["project"] == pid]
+        suggested = [s for s in spans if state.labels[s["label"]]["text"] == "SUGGESTED_CLAIM"]
+        assert len(suggested) == 2
+        # Pre-linked to the marker inside the claim only, never to the note at the end.
+        for rel in state.relations.values():
+            if state.examples[rel["example"]]["project"] == pid:
+                target = state.spans[rel["to_id"]]
+                text = state.examples[rel["example"]]["text"]
+                assert text[target["start_offset"]:target["end_offset"]] == "¹"
+    # Pushing again assigns and sends nothing new.
+    again = push_team(engine, FakeDoccano(state), annotators=["alice", "bob", "carol"], overlap=2, project="p",
+                      suggest=True)
+    assert again.new_assignments == [] and all(p.imported == 0 for p in again.pushes.values())
+    assert len(assignments(engine, "p")) == 6
+
+
+def test_pull_per_annotator(team, tmp_path):
+    engine, state, _ = team
+    projects = {n: state.project_id(annotator_project("p", n)) for n in ("alice", "bob", "carol")}
+    a_ex = next(e for e in state.examples.values() if e["project"] == projects["alice"])
+    b_ex = next(e for e in state.examples.values() if e["project"] == projects["bob"])
+    c_ex = next(e for e in state.examples.values() if e["project"] == projects["carol"])
+    # alice accepts the suggestion by relabelling it, and draws a claim of her own linked to the note.
+    sugg = next(s for s in state.spans_of(a_ex["id"]) if state.labels[s["label"]]["text"] == "SUGGESTED_CLAIM")
+    state.relabel_span(sugg["id"], "CLAIM")
+    own = state.add_span(a_ex["id"], *at(a_ex, "A plain sentence."), "CLAIM", "alice")
+    note = next(s for s in state.spans_of(a_ex["id"]) if a_ex["text"][s["start_offset"]:].startswith("PRO"))
+    state.add_relation(a_ex["id"], own, note["id"], "SUPPORTED_BY", "alice")
+    # bob leaves the suggestion in place and marks the example done; carol does nothing yet.
+    state.confirm(b_ex["id"], "bob")
+    report = pull_team(engine, FakeDoccano(state), project="p", annotations_dir=tmp_path / "ann")
+    assert report.problems == [] and report.missing == []
+    with Session(engine) as s:
+        claims = s.exec(select(Claim).where(Claim.origin == "annotator")).all()
+        by = {(c.annotator, c.text, c.accepted_suggestion) for c in claims}
+        assert by == {("alice", f"The first claim of doc {a_ex['meta']['document'][-1]} is here.¹", True),
+                      ("alice", "A plain sentence.", False),
+                      ("bob", f"The first claim of doc {b_ex['meta']['document'][-1]} is here.¹", True)}
+        links = s.exec(select(EvidenceLink).join(Claim).where(Claim.origin == "annotator")).all()
+        assert {(link.annotator, link.link) for link in links} == {("alice", "implicit"), ("alice", "explicit"),
+                                                                  ("bob", "implicit")}
+        assert all(link.created_at is not None for link in links)
+        done = {e.remote_id for e in s.exec(select(DoccanoExample).where(DoccanoExample.done))}
+        assert done == {b_ex["id"]}
+        assert all(c.status == "active" for c in s.exec(select(Claim).where(Claim.origin == "suggested")))
+    # carol marks hers done later: the next pull sees it though no span changed.
+    state.confirm(c_ex["id"], "carol")
+    pull_team(engine, FakeDoccano(state), project="p", annotations_dir=tmp_path / "ann")
+    with Session(engine) as s:
+        assert s.exec(select(Claim).where(Claim.annotator == "carol")).one().accepted_suggestion
+
+
+def test_no_annotator_sees_another_annotators_labels(team):
+    _, state, _ = team
+    pid = state.project_id(annotator_project("p", "alice"))
+    example = next(e for e in state.examples.values() if e["project"] == pid)
+    state.add_span(example["id"], 0, 3, "CLAIM", "alice")
+    bob = FakeDoccano(state, username="bob")
+    with pytest.raises(Exception, match="403"):
+        bob.list_spans(pid, example["id"])
