@@ -27,7 +27,7 @@ from sqlmodel import Session, select
 from toolkit import __version__
 from toolkit.errors import NotFoundError, ValidationError
 from toolkit.files import write_atomically
-from toolkit.models import Claim, DoccanoProject, DocumentVersion, EvidenceLink, Footnote
+from toolkit.models import Claim, DoccanoExample, DoccanoProject, DocumentVersion, EvidenceLink, Footnote
 from toolkit.provenance import file_selectors, locate
 from toolkit.views import document_views, find_version, iso
 
@@ -131,6 +131,7 @@ class Filters:
     documents: list[str] | None = None
     annotator: str | None = None
     include_suggested: bool = False
+    done_only: bool = False  # only claims in examples marked done in doccano
 
 
 def build_dataset(session: Session, filters: Filters | None = None, guidelines_version: str | None = None) -> dict[str, Any]:
@@ -196,6 +197,10 @@ def _build_dataset(session: Session, filters: Filters, guidelines_version: str |
     if filters.annotator:
         query = query.where(Claim.annotator == filters.annotator)
     claims = [row for row in session.execute(query) if row.version_id in by_id]  # rows read like ClaimRow
+    if filters.done_only:
+        done = set(session.execute(select(DoccanoExample.project_id, DoccanoExample.remote_id)
+                                   .where(DoccanoExample.done)).all())
+        claims = [c for c in claims if (c.doccano_project_id, c.doccano_example_id) in done]
     claims.sort(key=lambda c: (by_id[c.version_id].document_id, by_id[c.version_id].version, c.start, c.end, c.id))
 
     # The documents: current versions, and any older version a claim was made on.
@@ -221,7 +226,8 @@ def _build_dataset(session: Session, filters: Filters, guidelines_version: str |
         "toolkit_version": __version__,
         "guidelines_version": guidelines_version,
         "filters": {"documents": filters.documents, "annotator": filters.annotator,
-                    "include_suggested": filters.include_suggested},
+                    "include_suggested": filters.include_suggested,
+                    **({"done_only": True} if filters.done_only else {})},
         "documents": list(views.values()),
         "claims": [claim_record(c, views[c.version_id], links.get(c.id, []), projects) for c in claims],
     }
