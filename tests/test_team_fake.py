@@ -148,3 +148,59 @@ def test_no_annotator_sees_another_annotators_labels(team):
     bob = FakeDoccano(state, username="bob")
     with pytest.raises(Exception, match="403"):
         bob.list_spans(pid, example["id"])
+
+
+def test_agreement_of_a_team_against_hand_computed_figures(engine, tmp_path):
+    """Two documents, alice and bob on both (overlap 2), with planned disagreements."""
+    from toolkit.team.report import agreement_report, render_html
+
+    texts = {"d0": "# D0\n\nAlpha is true.<sup>1</sup> Beta is false. Gamma holds.\n\n1. PRO F.O. 371/1.\n",
+             "d1": "# D1\n\nDelta is here. Epsilon there.<sup>1</sup>\n\n1. PRO F.O. 371/2.\n"}
+    for name, text in texts.items():
+        (tmp_path / f"{name}.md").write_text(text, "utf-8")
+    ingest_paths(engine, [tmp_path / "d0.md", tmp_path / "d1.md"])
+    state = FakeDoccanoState()
+    admin = FakeDoccano(state)
+    for name in ("alice", "bob"):
+        admin.create_user(name, "password-123")
+    push_team(engine, admin, annotators=["alice", "bob"], overlap=2, project="p", suggest=True,
+              scratch=tmp_path / "s")
+
+    def ex(who, doc):
+        return state.example_of(state.project_id(annotator_project("p", who)), doc)
+
+    # d0: both mark "Alpha is true.¹" exactly (marker included); alice "Beta is false.", bob "Beta is" (IoU 7/14 = .5: a
+    # relaxed match, not exact); bob also "Gamma holds." alone. Nobody keeps the suggestion (not done).
+    for who in ("alice", "bob"):
+        state.add_span(ex(who, "d0")["id"], *at(ex(who, "d0"), "Alpha is true.¹"), "CLAIM", who)
+    state.add_span(ex("alice", "d0")["id"], *at(ex("alice", "d0"), "Beta is false."), "CLAIM", "alice")
+    state.add_span(ex("bob", "d0")["id"], *at(ex("bob", "d0"), "Beta is"), "CLAIM", "bob")
+    state.add_span(ex("bob", "d0")["id"], *at(ex("bob", "d0"), "Gamma holds."), "CLAIM", "bob")
+    # d1: alice marks nothing and marks it done (keeping the suggestion "Epsilon there.¹");
+    # bob marks "Delta is here." only.
+    state.confirm(ex("alice", "d1")["id"], "alice")
+    state.add_span(ex("bob", "d1")["id"], *at(ex("bob", "d1"), "Delta is here."), "CLAIM", "bob")
+    assert pull_team(engine, FakeDoccano(state), project="p", annotations_dir=tmp_path / "a").problems == []
+    report = agreement_report(engine, "p")
+    # CLAIM spans over both documents: alice 3 (Alpha, Beta is false, Epsilon), bob 4 (Alpha, Beta is,
+    # Gamma, Delta). Exact: Alpha only, F1 = 2*1/7. Relaxed: Alpha + Beta, F1 = 2*2/7.
+    assert report["labels"]["CLAIM"] == {"exact_f1": round(2 / 7, 4), "relaxed_f1": round(4 / 7, 4)}
+    # Links: implicit marker links of claims holding the marker: alice's Alpha (fn1 of d0) and her
+    # kept suggestion (its pre-link to the marker, fn1 of d1); bob's Alpha (fn1 of d0).
+    # Matched: Alpha -> fn1 of d0: F1 = 2*1/(2+1) = 2/3.
+    assert report["labels"]["relations"]["f1"] == round(2 / 3, 4)
+    # Sentence coding. d0 sentences: Alpha | Beta | Gamma: alice 1 1 0, bob 1 1 1.
+    # d1 sentences: Delta | Epsilon: alice 0 1, bob 1 0. Pooled: a = 1 1 0 0 1, b = 1 1 1 1 0.
+    # Kappa: p_o = 2/5; a has three 1s, b four: p_e = (3*4 + 2*1)/25 = 14/25; kappa = (10-14)/(25-14) = -4/11.
+    (pair,) = report["pairs"]
+    assert pair["kappa"] == round(-4 / 11, 4) and pair["sentences"] == 5
+    # Alpha over the same 5 units (2 coders, no missing): values 1 x7, 0 x3, n = 10; disagreeing
+    # units 3: o01 = 3; alpha = 1 - 9 * 3 / (7 * 3) = 1 - 27/21 = -2/7.
+    assert report["alpha"] == round(-2 / 7, 4)
+    # Acceptance: each was shown one suggestion per document (2). "Alpha is true.¹" is exactly the
+    # suggestion of d0: a CLAIM drawn where a suggestion is counts as keeping it (both did);
+    # alice also kept d1's by marking it done: alice 2 of 2, bob 1 of 2.
+    assert report["acceptance"] == {"alice": {"shown": 2, "accepted": 2, "rate": 1.0},
+                                    "bob": {"shown": 2, "accepted": 1, "rate": 0.5}}
+    page = render_html(report)
+    assert "<table class=heat>" in page and "0.571" in page
