@@ -204,3 +204,70 @@ def test_agreement_of_a_team_against_hand_computed_figures(engine, tmp_path):
                                     "bob": {"shown": 2, "accepted": 1, "rate": 0.5}}
     page = render_html(report)
     assert "<table class=heat>" in page and "0.571" in page
+
+
+def test_review_makes_the_planned_gold(engine, tmp_path):
+    """d1: alice and bob agree (consensus gold); d0: they differ on one claim, the adjudicator
+    keeps bob's version; the export then carries the gold and says which documents are adjudicated."""
+    from toolkit.export import Filters, build_dataset
+    from toolkit.team.review import review, review_project
+
+    texts = {"d0": "# D0\n\nAlpha is true.<sup>1</sup> Beta is false. Gamma holds.\n\n1. PRO F.O. 371/1.\n",
+             "d1": "# D1\n\nDelta is here. Epsilon there.<sup>1</sup>\n\n1. PRO F.O. 371/2.\n"}
+    for name, text in texts.items():
+        (tmp_path / f"{name}.md").write_text(text, "utf-8")
+    ingest_paths(engine, [tmp_path / "d0.md", tmp_path / "d1.md"])
+    state = FakeDoccanoState()
+    admin = FakeDoccano(state)
+    for name in ("alice", "bob", "judy"):
+        admin.create_user(name, "password-123")
+    push_team(engine, admin, annotators=["alice", "bob"], overlap=2, project="p", suggest=True,
+              scratch=tmp_path / "s")
+
+    def ex(who, doc):
+        return state.example_of(state.project_id(annotator_project("p", who)), doc)
+
+    for who in ("alice", "bob"):
+        d0 = ex(who, "d0")
+        (sugg,) = [s for s in state.spans_of(d0["id"]) if state.labels[s["label"]]["text"] == "SUGGESTED_CLAIM"]
+        state.relabel_span(sugg["id"], "CLAIM")  # "Alpha is true.¹", pre-linked to its marker
+        state.add_span(d0["id"], *at(d0, "Beta is false." if who == "alice" else "Beta is"), "CLAIM", who)
+        state.add_span(ex(who, "d1")["id"], *at(ex(who, "d1"), "Delta is here."), "CLAIM", who)
+        state.confirm(d0["id"], who)
+        state.confirm(ex(who, "d1")["id"], who)  # keeps the suggestion "Epsilon there.¹"
+    pull_team(engine, FakeDoccano(state), project="p", annotations_dir=tmp_path / "a")
+
+    first = review(engine, FakeDoccano(state), project="p", adjudicator="judy", scratch=tmp_path / "s")
+    assert (first.consensus, first.sent, first.adjudicated) == (["d1"], ["d0"], [])
+    pid = state.project_id(review_project("p"))
+    (example,) = [e for e in state.examples.values() if e["project"] == pid]
+    shown = {(example["text"][s["start_offset"]:s["end_offset"]], state.labels[s["label"]]["text"])
+             for s in state.spans_of(example["id"]) if state.labels[s["label"]]["text"] != "EVIDENCE"}
+    assert shown == {("Alpha is true.¹", "CLAIM"), ("Beta is false.", "CLAIM@alice"), ("Beta is", "CLAIM@bob")}
+    assert any(m["project"] == pid and state.users[m["user"]]["username"] == "judy" for m in state.members)
+    # judy keeps bob's version and marks the example done.
+    (bobs,) = [s for s in state.spans_of(example["id"]) if state.labels[s["label"]]["text"] == "CLAIM@bob"]
+    state.relabel_span(bobs["id"], "CLAIM")
+    again = review(engine, FakeDoccano(state), project="p", adjudicator="judy", scratch=tmp_path / "s")
+    assert again.waiting == ["d0"] and again.adjudicated == []  # not done yet
+    state.confirm(example["id"], "judy")
+    third = review(engine, FakeDoccano(state), project="p", adjudicator="judy", scratch=tmp_path / "s")
+    assert third.adjudicated == ["d0"] and third.sent == [] and third.problems == []
+
+    with Session(engine) as s:
+        gold = s.exec(select(Claim).where(Claim.origin == "adjudicated").order_by(Claim.version_id, Claim.start)).all()
+        got = {(c.text, c.rule, c.annotator, tuple(c.adjudicated_from)) for c in gold}
+        assert got == {("Alpha is true.¹", "adjudicator", "judy", ("alice", "bob")),
+                       ("Beta is", "adjudicator", "judy", ("bob",)),
+                       ("Delta is here.", "consensus", None, ("alice", "bob")),
+                       ("Epsilon there.¹", "consensus", None, ("alice", "bob"))}
+        linked = {c.text for c in gold for _ in s.exec(select(EvidenceLink).where(EvidenceLink.claim_id == c.id))}
+        assert linked == {"Alpha is true.¹", "Epsilon there.¹"}
+        dataset = build_dataset(s, Filters())
+    assert {d["document"]: d.get("adjudicated", False) for d in dataset["documents"]} == {"d0": True, "d1": True}
+    assert sorted(c["quote"] for c in dataset["claims"]) == ["Alpha is true.¹", "Beta is", "Delta is here.",
+                                                            "Epsilon there.¹"]
+    assert all(c["origin"] == "adjudicated" for c in dataset["claims"])
+    from toolkit.export import validate_export
+
+    assert validate_export(dataset, "json") == []

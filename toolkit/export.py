@@ -190,17 +190,22 @@ def _build_dataset(session: Session, filters: Filters, guidelines_version: str |
 
     columns = [Claim.id, Claim.version_id, Claim.start, Claim.end, Claim.source_start, Claim.source_end,
                Claim.origin, Claim.annotator, Claim.status, Claim.created_at, Claim.updated_at,
-               Claim.guidelines_version, Claim.doccano_project_id, Claim.doccano_example_id, Claim.doccano_span_id]
+               Claim.guidelines_version, Claim.doccano_project_id, Claim.doccano_example_id, Claim.doccano_span_id,
+               Claim.adjudicated_from]
     query = select(*columns).where(Claim.status == "active")
     if not filters.include_suggested:
-        query = query.where(Claim.origin == "annotator")
+        query = query.where(Claim.origin != "suggested")
     if filters.annotator:
         query = query.where(Claim.annotator == filters.annotator)
     claims = [row for row in session.execute(query) if row.version_id in by_id]  # rows read like ClaimRow
+    # A document with gold (toolkit review) is exported with its gold instead of its annotators' claims.
+    gold = {c.version_id for c in claims if c.origin == "adjudicated"} if filters.annotator is None else set()
+    claims = [c for c in claims if not (c.origin == "annotator" and c.version_id in gold)]
     if filters.done_only:
         done = set(session.execute(select(DoccanoExample.project_id, DoccanoExample.remote_id)
                                    .where(DoccanoExample.done)).all())
-        claims = [c for c in claims if (c.doccano_project_id, c.doccano_example_id) in done]
+        claims = [c for c in claims if c.origin == "adjudicated"
+                  or (c.doccano_project_id, c.doccano_example_id) in done]
     claims.sort(key=lambda c: (by_id[c.version_id].document_id, by_id[c.version_id].version, c.start, c.end, c.id))
 
     # The documents: current versions, and any older version a claim was made on.
@@ -210,6 +215,8 @@ def _build_dataset(session: Session, filters: Filters, guidelines_version: str |
     views = {v["id"]: v for v in document_views(session, versions)}
     for v in versions:
         views[v.id]["_anchors"] = v.anchors
+        if v.id in gold:
+            views[v.id]["adjudicated"] = True
 
     links: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
     used_ids = sorted(used)
@@ -254,6 +261,7 @@ class ClaimRow:
     doccano_project_id: int | None
     doccano_example_id: int | None
     doccano_span_id: int | None
+    adjudicated_from: list[str] | None = None
 
 
 def claim_record(claim: ClaimRow, view: dict[str, Any], links: list[tuple[str, str, int]],
@@ -290,6 +298,7 @@ def claim_record(claim: ClaimRow, view: dict[str, Any], links: list[tuple[str, s
         "created_at": iso(claim.created_at), "updated_at": iso(claim.updated_at),
         "guidelines_version": claim.guidelines_version, "doccano": doccano,
         "evidence": evidence, "support": support,
+        **({"adjudicated_from": list(claim.adjudicated_from or [])} if claim.origin == "adjudicated" else {}),
     }
 
 
@@ -345,7 +354,7 @@ def as_webanno(dataset: dict[str, Any]) -> dict[str, Any]:
                 ],
             },
         }
-        item["creator"] = ({"type": "Person", "name": c["annotator"]} if c["origin"] == "annotator"
+        item["creator"] = ({"type": "Person", "name": c["annotator"]} if c["annotator"] and c["origin"] != "suggested"
                            else {"type": "Software", "name": f"historians-toolkit {dataset['toolkit_version']}"})
         items.append(item)
     return {"@context": "http://www.w3.org/ns/anno.jsonld", "type": "AnnotationCollection",

@@ -157,12 +157,14 @@ class Claim(SQLModel, table=True):
     source_start: int
     source_end: int
     text: str = Field(sa_column=Column(Text, nullable=False))
-    origin: str = Field(max_length=16)  # suggested, annotator
-    rule: Optional[str] = None  # for suggestions: marker, sentence
+    origin: str = Field(max_length=16)  # suggested, annotator, adjudicated
+    rule: Optional[str] = None  # for suggestions: marker, sentence; for gold: consensus, adjudicator
     annotator: Optional[str] = None
     # An annotator's claim that keeps a suggestion (team projects): relabelled to CLAIM, or left in
     # place in an example the annotator marked done.
     accepted_suggestion: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    # Gold (origin "adjudicated"): the annotators whose version of the claim was chosen.
+    adjudicated_from: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
     status: str = Field(default="active", max_length=16)  # active, retracted
     guidelines_version: Optional[str] = None
     created_at: datetime = Field(default_factory=utcnow)

@@ -4,7 +4,7 @@
     documents.py  ingest, inspect, documents, archives, demo
     doccano.py    push, pull, annotators, server
     dataset.py    export, validate, audit
-    team.py       agreement
+    team.py       agreement, review
     store.py      db status, db upgrade
 """
 

@@ -1,4 +1,4 @@
-"""Commands for teams of annotators: agreement between them."""
+"""Commands for teams of annotators: agreement between them, adjudication."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from toolkit.cli._app import DbOption, ProjectOption, app, open_store, reported
+from toolkit.cli._app import DataOption, DbOption, ProjectOption, UrlOption, app, connect, open_store, reported
 
 
 @app.command()
@@ -47,3 +47,39 @@ def agreement(
             typer.echo(line)
     if html_file is not None:
         typer.echo(f"HTML report: {html_file}", err=as_json)
+
+
+@app.command("review")
+def review_cmd(
+    adjudicator: str = typer.Option(..., "--adjudicator", help="The adjudicator's username (an existing account)."),
+    project: str = ProjectOption,
+    include_unfinished: bool = typer.Option(False, "--include-unfinished",
+                                            help="Also documents not every annotator has marked done."),
+    url: Optional[str] = UrlOption,
+    data: Optional[Path] = DataOption,
+    db: Optional[str] = DbOption,
+) -> None:
+    """Adjudicate a team project: agreed claims become gold, the rest go to an adjudicator.
+
+    Example: toolkit review --adjudicator judy
+
+    Run it after `toolkit pull`. Claims and links all of a document's annotators agree on
+    become gold at once; a document with disagreements goes to the project
+    <project>--review, where the adjudicator sees every version (CLAIM@<annotator>),
+    relabels the ones to keep as CLAIM and marks the example done. Run it again to bring
+    those decisions back as gold; `toolkit export` then uses the gold.
+    """
+    from toolkit.team.review import review
+
+    with reported():
+        report = review(open_store(db), connect(url, data), project=project, adjudicator=adjudicator,
+                        require_done=not include_unfinished)
+    typer.echo(f"gold by agreement: {len(report.consensus)} documents; from the adjudicator: "
+               f"{len(report.adjudicated)}; sent for review now: {len(report.sent)}; "
+               f"waiting for the adjudicator: {len(report.waiting)}; not yet done by every annotator: "
+               f"{len(report.unfinished)}")
+    if report.review_url:
+        typer.echo(f"review at {report.review_url}")
+    for problem in report.problems:
+        typer.echo(f"problem: {problem}", err=True)
+    raise typer.Exit(1 if report.problems else 0)

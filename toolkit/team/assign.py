@@ -118,9 +118,10 @@ def push_team(
 ) -> TeamPushReport:
     """Assign what is new, then push each annotator's documents to their own project."""
     names = sorted({a.strip() for a in annotators if a.strip()})
-    bad = [a for a in names if SEPARATOR in a]
+    bad = [a for a in names if SEPARATOR in a or a == "review"]
     if bad:
-        raise ConfigError(f"annotator names cannot contain {SEPARATOR!r}: {', '.join(bad)}")
+        raise ConfigError(f"annotator names cannot contain {SEPARATOR!r} nor be 'review' (the review project "
+                          f"is <project>--review): {', '.join(bad)}")
     accounts = {name: uid for uid, name in gateway.usernames().items()}
     missing = [a for a in names if a not in accounts]
     if missing:

@@ -1,8 +1,8 @@
-"""teams: assignments, who made each link, done examples
+"""teams: assignments, who made each link, done examples, gold
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-23 10:58:19.250699
+Create Date: 2026-11-23 11:07:23.684319
 """
 from alembic import op
 import sqlalchemy as sa
@@ -32,6 +32,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table('claim', schema=None) as batch_op:
         batch_op.add_column(sa.Column('accepted_suggestion', sa.Boolean(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('adjudicated_from', sa.JSON(), server_default='[]', nullable=False))
 
     with op.batch_alter_table('doccano_example', schema=None) as batch_op:
         batch_op.add_column(sa.Column('done', sa.Boolean(), server_default='0', nullable=False))
@@ -51,6 +52,7 @@ def downgrade() -> None:
         batch_op.drop_column('done')
 
     with op.batch_alter_table('claim', schema=None) as batch_op:
+        batch_op.drop_column('adjudicated_from')
         batch_op.drop_column('accepted_suggestion')
 
     with op.batch_alter_table('assignment', schema=None) as batch_op:
