@@ -145,3 +145,46 @@ def test_annotators_work_alone_and_agreement_is_as_computed_by_hand(team, doccan
         "alice": 2 * loads["alice"], "bob": 2 * loads["bob"], "carol": loads["carol"]}
     assert Counter(c["annotator"] for c in finished["claims"]) == {"alice": 2 * loads["alice"], "bob": 2 * loads["bob"]}
     assert finished["filters"]["done_only"] is True
+
+
+def test_review_round_trip_makes_the_planned_gold(team, doccano, tmp_path):
+    """After the annotation above: alice and bob finished their documents, carol none. On each
+    alice/bob document they agree on claim A and its link and differ on B; judy keeps alice's B."""
+    from toolkit.team.review import review, review_project
+
+    engine, _ = team
+    admin = gateway(doccano)
+    admin.create_user("judy", PASSWORD)
+    first = review(engine, admin, project="team", adjudicator="judy")
+    holders: dict[str, set[str]] = {}
+    for a, v in assignments(engine, "team"):
+        holders.setdefault(v, set()).add(a)
+    ab = sum(1 for h in holders.values() if h == {"alice", "bob"})
+    assert first.consensus == [] and len(first.sent) == ab and len(first.unfinished) == 20 - ab
+    judy = WebAnnotator(doccano.url, "judy", PASSWORD)
+    pid = judy.project(review_project("team"))
+    for example in judy.examples(pid):
+        k = example["meta"]["document"].removeprefix("doc").lstrip("0") or "0"
+        spans = judy.spans(pid, example["id"])
+        names = {judy.label_id(pid, "span", n): n for n in ("CLAIM", "CLAIM@alice", "CLAIM@bob")}
+        shown = sorted((example["text"][s["start_offset"]:s["end_offset"]], names[s["label"]])
+                       for s in spans if s["label"] in names)
+        assert shown == [(f"Claim A of doc {k} stands.¹", "CLAIM"), (f"Claim B of doc {k} is", "CLAIM@bob"),
+                         (f"Claim B of doc {k} is argued.", "CLAIM@alice")]
+        alices = next(s for s in spans if names.get(s["label"]) == "CLAIM@alice")
+        judy.relabel(pid, example["id"], alices["id"], "CLAIM")
+        judy.confirm(pid, example["id"])
+    second = review(engine, admin, project="team", adjudicator="judy")
+    assert len(second.adjudicated) == ab and second.sent == [] and second.problems == []
+    with Session(engine) as session:
+        gold = session.exec(select(Claim).where(Claim.origin == "adjudicated")).all()
+        assert len(gold) == 2 * ab
+        assert Counter((c.annotator, c.rule, tuple(c.adjudicated_from)) for c in gold) == {
+            ("judy", "adjudicator", ("alice", "bob")): ab, ("judy", "adjudicator", ("alice",)): ab}
+        dataset = build_dataset(session, Filters())
+    adjudicated = [d for d in dataset["documents"] if d.get("adjudicated")]
+    assert len(adjudicated) == ab
+    by_origin = Counter(c["origin"] for c in dataset["claims"])
+    assert by_origin["adjudicated"] == 2 * ab
+    # Both gold claims of a document rest on its note 1 (A by its marker, B by alice's link).
+    assert all([e["footnote"] for e in c["evidence"]] == [1] for c in dataset["claims"] if c["origin"] == "adjudicated")
