@@ -12,7 +12,7 @@ from tests.fakes import FakeDoccano, FakeDoccanoState
 from toolkit.doccano.utf16 import Utf16Offsets
 from toolkit.errors import ConfigError
 from toolkit.ingest import ingest_paths
-from toolkit.models import Assignment, Claim, DoccanoExample, EvidenceLink
+from toolkit.models import Assignment, Claim, DoccanoExample, DocumentVersion, EvidenceLink
 from toolkit.team.assign import annotator_project, assignments, plan_assignment, pull_team, push_team
 
 IDS = [f"{k:016x}" for k in range(20)]
@@ -271,3 +271,15 @@ def test_review_makes_the_planned_gold(engine, tmp_path):
     from toolkit.export import validate_export
 
     assert validate_export(dataset, "json") == []
+
+
+def test_a_new_version_goes_to_the_annotators_of_the_earlier_one(team, tmp_path):
+    engine, state, _ = team
+    with Session(engine) as s:
+        before = {a for a, v in assignments(engine, "p") if v in {
+            x.id for x in s.exec(select(DocumentVersion).where(DocumentVersion.document_id == "doc0"))}}
+    (tmp_path / "doc0.md").write_text(TEXT.format(k=0) + "\nAn added paragraph.\n", "utf-8")
+    assert ingest_paths(engine, [tmp_path / "doc0.md"]).ok
+    again = push_team(engine, FakeDoccano(state), annotators=["alice", "bob", "carol"], overlap=2, project="p",
+                      suggest=True, scratch=tmp_path / "scratch")
+    assert len(again.new_assignments) == 2 and {a for a, _ in again.new_assignments} == before

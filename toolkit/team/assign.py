@@ -18,7 +18,8 @@ the admin imported. So a team works like this:
 documents are taken in a stable hash order (SHA-256 of the version id, so the order
 of ingest does not decide who gets what) and each goes to the annotators who lack
 it with the least load so far, ties broken by name. Over a fresh set of documents
-that keeps every annotator's load within one of the others'.
+that keeps every annotator's load within one of the others'. A new version of a
+document (re-ingested after an edit) goes to the annotators of its earlier versions.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from toolkit.doccano.pull import PullReport
 from toolkit.doccano.push import PushReport, push_documents, select_versions
 from toolkit.errors import ConfigError
 from toolkit.guidelines import Guidelines
-from toolkit.models import Assignment
+from toolkit.models import Assignment, DocumentVersion
 from toolkit.store import transaction
 
 SEPARATOR = "--"
@@ -130,8 +131,17 @@ def push_team(
                           + "; ".join(f"toolkit annotators add {a}" for a in missing))
     with Session(engine) as session:
         versions = select_versions(session, documents)
-    before = assignments(engine, project)
-    new = plan_assignment([v.id for v in versions], names, overlap, before)
+        before = assignments(engine, project)
+        # A new version of a document goes to the annotators who had its earlier versions.
+        held = {v for _, v in before}
+        document_of = dict(session.exec(select(DocumentVersion.id, DocumentVersion.document_id).where(
+            DocumentVersion.id.in_(sorted(held | {v.id for v in versions})))).all())  # type: ignore[attr-defined]
+    earlier: dict[str, set[str]] = defaultdict(set)
+    for annotator, version_id in before:
+        earlier[document_of[version_id]].add(annotator)
+    carried = [(a, v.id) for v in versions if v.id not in held
+               for a in sorted(earlier.get(v.document_id, set()))[:overlap]]
+    new = carried + plan_assignment([v.id for v in versions], names, overlap, before + carried)
     report = TeamPushReport(project, names, overlap, new)
     if not dry_run and new:
         with transaction(engine) as session:
