@@ -20,7 +20,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from toolkit.doccano.client import RELATION_LABELS, SPAN_LABELS
+from toolkit.doccano.client import wanted_labels
 from toolkit.doccano.identity import server_identity, split_userinfo
 from toolkit.errors import ServerError
 
@@ -39,6 +39,7 @@ class FakeDoccanoState:
     users: dict[int, dict[str, Any]] = field(default_factory=dict)  # id -> {id, username, password}
     members: list[dict[str, Any]] = field(default_factory=list)  # {project, user, role}
     imports: list[int] = field(default_factory=list)  # examples per import, in order
+    confirmed: set[tuple[int, int]] = field(default_factory=set)  # (example, user) marked done
     calls: list[str] = field(default_factory=list)  # every Protocol call, by name
     _next: int = 0
     _clock: datetime = datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc)
@@ -113,6 +114,19 @@ class FakeDoccanoState:
     def spans_of(self, example_id: int) -> list[dict[str, Any]]:
         return [s for s in self.spans.values() if s["example"] == example_id]
 
+    def relabel_span(self, span_id: int, label: str) -> None:
+        """The web UI's change of label: the span keeps its author (doccano's PATCH)."""
+        project = self.examples[self.spans[span_id]["example"]]["project"]
+        self.spans[span_id].update(label=self.label_id(project, "span", label), updated_at=self.now())
+
+    def confirm(self, example_id: int, user: str) -> None:
+        """The web UI's "mark as done" (POST /examples/{id}/states)."""
+        self.confirmed.add((example_id, self.user_id(user)))
+
+    def visible(self, project_id: int, viewer: int, author: int) -> bool:
+        """doccano 1.8.4: without collaborative annotation a user sees only their own labels."""
+        return bool(self.projects[project_id]["collaborative_annotation"]) or viewer == author
+
 
 class FakeDoccano:
     """A logged-in session with a `FakeDoccanoState`; implements `DoccanoServer`."""
@@ -153,10 +167,10 @@ class FakeDoccano:
         self.state.calls.append("set_guideline")
         self.state.projects[project_id]["guideline"] = guideline
 
-    def ensure_labels(self, project_id: int) -> dict[str, dict[str, int]]:
+    def ensure_labels(self, project_id: int, team: bool = False) -> dict[str, dict[str, int]]:
         self.state.calls.append("ensure_labels")
         return {kind: {name: self.state.label_id(project_id, kind, name, make=True) for name in wanted}
-                for kind, wanted in (("span", SPAN_LABELS), ("relation", RELATION_LABELS))}
+                for kind, wanted in wanted_labels(team)}
 
     def label_names(self, project_id: int) -> dict[str, dict[int, str]]:
         self.state.calls.append("label_names")
@@ -241,13 +255,29 @@ class FakeDoccano:
 
     # -- examples, spans, relations --------------------------------------------------------------
 
+    def _member(self, project_id: int) -> None:
+        """doccano answers 403 to a user who is not a member of the project (admins excepted)."""
+        if self.state.users[self.user]["username"] != "admin" and not any(
+                m["project"] == project_id and m["user"] == self.user for m in self.state.members):
+            raise ServerError(f"doccano at {self.url} answered HTTP 403: not a member of project {project_id}")
+
     def list_spans(self, project_id: int, example_id: int) -> list[dict[str, Any]]:
         self.state.calls.append("list_spans")
-        return [dict(s) for s in self.state.spans_of(example_id)]
+        self._member(project_id)
+        return [dict(s) for s in self.state.spans_of(example_id)
+                if self.state.visible(project_id, self.user, s["user"])]
 
     def list_relations(self, project_id: int, example_id: int) -> list[dict[str, Any]]:
         self.state.calls.append("list_relations")
-        return [dict(r) for r in self.state.relations.values() if r["example"] == example_id]
+        self._member(project_id)
+        return [dict(r) for r in self.state.relations.values() if r["example"] == example_id
+                and self.state.visible(project_id, self.user, r["user"])]
+
+    def confirmed_examples(self, project_id: int) -> set[int]:
+        self.state.calls.append("confirmed_examples")
+        collaborative = self.state.projects[project_id]["collaborative_annotation"]
+        return {eid for eid, ex in self.state.examples.items() if ex["project"] == project_id
+                and any(e == eid and (collaborative or u == self.user) for e, u in self.state.confirmed)}
 
     def create_span(self, project_id: int, example_id: int, start: int, end: int, label_id: int) -> int:
         self.state.calls.append("create_span")

@@ -2,8 +2,10 @@
 
 Ingest the samples and say what their notes cite, per archive; install and
 start the embedded doccano server, push the samples with suggested claims, pull
-them back and say where to annotate; then export the claims dataset and audit
-it (terminal and HTML), and say where the files are.
+them back and say where to annotate; then a SIMULATED team of two demo annotators
+(each in a project of their own, annotating through doccano's REST API as the web
+UI would, with scripted choices) and the agreement between them; then export the
+claims dataset and audit it (terminal and HTML), and say where the files are.
 """
 
 from __future__ import annotations
@@ -110,8 +112,79 @@ def _doccano_round_trip(engine: Engine, echo: Callable[[str], None], names: list
     pulled = pull_annotations(engine, gateway, project=DEFAULT_PROJECT)
     echo(f"   pull: {pulled.examples} examples, {pulled.claims_added} new claims from annotators, "
          f"{pulled.claims_retracted} retracted" + (f"; {len(pulled.problems)} problems" if pulled.problems else ""))
+    _simulated_team(engine, echo, gateway, status.url, names)
     echo("")
     echo(f"Annotate: open {status.url}/projects/{pushed.project_id} and log in as the admin whose password is in")
     echo(f"   {status.credentials_file} (readable by you only); add annotators with `toolkit annotators add NAME`.")
     echo("Then `toolkit pull` brings their claims back; `toolkit server stop` stops the server.")
 
+
+
+DEMO_TEAM = ("demo-ada", "demo-ben")
+DEMO_TEAM_PROJECT = "historians-toolkit-demo-team"
+
+
+def _simulated_team(engine: Engine, echo: Callable[[str], None], gateway, url: str,  # type: ignore[no-untyped-def]
+                    names: list[str]) -> None:
+    """Two demo annotators, both on every sample (overlap 2), annotating through the REST API with
+    scripted choices: a simulation, said so. A rerun keeps what the first run annotated."""
+    import secrets
+
+    from toolkit.team.assign import annotator_project, pull_team, push_team
+    from toolkit.team.report import agreement_report, render_text
+
+    echo("")
+    echo("4b. A team of two (SIMULATED: scripted annotators, not people)")
+    existing = set(gateway.usernames().values())
+    passwords = {}
+    for name in DEMO_TEAM:
+        if name not in existing:
+            passwords[name] = secrets.token_urlsafe(16)  # used once, below, and never shown
+            gateway.create_user(name, passwords[name])
+    push_team(engine, gateway, annotators=list(DEMO_TEAM), overlap=2, project=DEMO_TEAM_PROJECT,
+              documents=names, suggest=True)
+    echo(f"   each sample to both demo annotators, each in a project of their own "
+         f"({', '.join(annotator_project(DEMO_TEAM_PROJECT, n) for n in DEMO_TEAM)})")
+    for name, password in passwords.items():
+        _simulate(url, name, password, annotator_project(DEMO_TEAM_PROJECT, name), keep_every=1 if name == "demo-ada" else 2)
+    if not passwords:
+        echo("   (the demo annotators' work from an earlier run is kept)")
+    else:
+        echo("   demo-ada kept every suggested claim; demo-ben kept every other one and deleted the rest;")
+        echo("   both marked their examples done")
+    pull_team(engine, gateway, project=DEMO_TEAM_PROJECT)
+    for line in render_text(agreement_report(engine, DEMO_TEAM_PROJECT)):
+        echo(f"   {line}" if line else "")
+
+
+
+def _simulate(url: str, username: str, password: str, project: str, keep_every: int) -> None:
+    """Annotate as a person would in the web UI: log in, relabel suggestions, delete some, mark done."""
+    import requests
+
+    api = url.rstrip("/") + "/v1"
+    session = requests.Session()
+    session.post(f"{api}/auth/login/", json={"username": username, "password": password},
+                 timeout=30).raise_for_status()
+    session.headers["X-CSRFToken"] = session.cookies.get("csrftoken", "")
+
+    def call(method: str, path: str, **kwargs):  # type: ignore[no-untyped-def]
+        response = session.request(method, f"{api}/{path}", timeout=30, **kwargs)
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    pid = next(p["id"] for p in call("GET", "projects?limit=100")["results"] if p["name"] == project)
+    types = {t["text"]: t["id"] for t in call("GET", f"projects/{pid}/span-types")}
+    k = 0
+    for example in call("GET", f"projects/{pid}/examples?limit=1000")["results"]:
+        for span in call("GET", f"projects/{pid}/examples/{example['id']}/spans"):
+            if span["label"] != types.get("SUGGESTED_CLAIM"):
+                continue
+            path = f"projects/{pid}/examples/{example['id']}/spans/{span['id']}"
+            if k % keep_every == 0:
+                call("PATCH", path, json={"label": types["CLAIM"]})
+            else:
+                call("DELETE", path)
+            k += 1
+        if not example.get("is_confirmed"):
+            call("POST", f"projects/{pid}/examples/{example['id']}/states", json={})

@@ -35,7 +35,7 @@ from toolkit import __version__
 from toolkit.chunks import chunked
 from toolkit.errors import NotFoundError, ValidationError
 from toolkit.files import write_atomically
-from toolkit.models import Claim, DoccanoProject, DocumentVersion, EvidenceLink, Footnote
+from toolkit.models import Claim, DoccanoExample, DoccanoProject, DocumentVersion, EvidenceLink, Footnote
 from toolkit.provenance import file_selectors, locate
 from toolkit.terms import ExportFormat
 from toolkit.views import document_views, find_version, iso
@@ -115,6 +115,7 @@ class Filters:
     documents: list[str] | None = None
     annotator: str | None = None
     include_suggested: bool = False
+    done_only: bool = False  # only claims in examples marked done in doccano (and gold)
 
 
 def document_ids(session: Session, names: list[str]) -> list[str]:
@@ -151,18 +152,19 @@ def empty_export_hint(session: Session, filters: Filters) -> str | None:
 
 CLAIM_COLUMNS = [Claim.id, Claim.version_id, Claim.start, Claim.end, Claim.source_start, Claim.source_end,
                  Claim.origin, Claim.annotator, Claim.status, Claim.created_at, Claim.updated_at,
-                 Claim.guidelines_version, Claim.doccano_project_id, Claim.doccano_example_id, Claim.doccano_span_id]
+                 Claim.guidelines_version, Claim.doccano_project_id, Claim.doccano_example_id, Claim.doccano_span_id,
+                 Claim.adjudicated_from]
 
 
 def _claim_query(filters: Filters):  # type: ignore[no-untyped-def]
-    """Active claims: the annotators' (of any version), and the suggestions of current versions if
-    asked (a superseded version's suggestions are not claims any more)."""
+    """Active claims: the annotators' and the gold (of any version), and the suggestions of current
+    versions if asked (a superseded version's suggestions are not claims any more)."""
     query = select(*CLAIM_COLUMNS).join(DocumentVersion, DocumentVersion.id == Claim.version_id) \
         .where(Claim.status == "active")
     if filters.include_suggested:
-        query = query.where(or_(Claim.origin == "annotator", DocumentVersion.is_current))
+        query = query.where(or_(Claim.origin != "suggested", DocumentVersion.is_current))
     else:
-        query = query.where(Claim.origin == "annotator")
+        query = query.where(Claim.origin != "suggested")
     if filters.annotator:
         query = query.where(Claim.annotator == filters.annotator)
     return query
@@ -183,7 +185,8 @@ def dataset_header(filters: Filters, guidelines_version: str | None) -> dict[str
         "toolkit_version": __version__,
         "guidelines_version": guidelines_version,
         "filters": {"documents": filters.documents, "annotator": filters.annotator,
-                    "include_suggested": filters.include_suggested},
+                    "include_suggested": filters.include_suggested,
+                    **({"done_only": True} if filters.done_only else {})},
     }
 
 
@@ -201,6 +204,8 @@ def iter_pieces(session: Session, filters: Filters | None = None, slice_size: in
     chosen = sorted(((doc, n, vid) for vid, doc, n, current in session.execute(versions)
                      if current or vid in claimed), key=lambda row: (row[0], row[1]))
     projects = {p.id: p for p in session.exec(select(DoccanoProject))}
+    done = set(session.execute(select(DoccanoExample.project_id, DoccanoExample.remote_id)
+                               .where(DoccanoExample.done)).all()) if filters.done_only else set()
     # The offset maps and sentence lists are the bulk of a version row and are not exported.
     light = select(DocumentVersion).options(defer(DocumentVersion.offsets), defer(DocumentVersion.sentences),  # type: ignore[arg-type]
                                             defer(DocumentVersion.paragraphs))  # type: ignore[arg-type]
@@ -217,9 +222,17 @@ def iter_pieces(session: Session, filters: Filters | None = None, slice_size: in
                 .join(Footnote).where(Footnote.version_id.in_(part))):  # type: ignore[attr-defined]
             links[claim_id].append((stance, link, seq))
         for version, view in zip(ordered, views):
+            rows = claims[version.id]
+            # A document with gold (toolkit review) is exported with its gold, not its annotators' claims.
+            if filters.annotator is None and any(c.origin == "adjudicated" for c in rows):
+                rows = [c for c in rows if c.origin != "annotator"]
+                view["adjudicated"] = True
+            if filters.done_only:
+                rows = [c for c in rows if c.origin == "adjudicated"
+                        or (c.doccano_project_id, c.doccano_example_id) in done]
             notes = {f["seq"]: f for f in view["footnotes"]}
             records = [claim_record(c, view, notes, version.anchors, links.get(c.id, []), projects)
-                       for c in sorted(claims[version.id], key=lambda c: (c.start, c.end, c.id))]
+                       for c in sorted(rows, key=lambda c: (c.start, c.end, c.id))]
             yield Piece(view, records)
         session.expunge_all()  # the slice's rows are written: let them go
 
@@ -273,6 +286,7 @@ def claim_record(claim: Any, view: dict[str, Any], notes: dict[int, dict[str, An
         "created_at": iso(claim.created_at), "updated_at": iso(claim.updated_at),
         "guidelines_version": claim.guidelines_version, "doccano": doccano,
         "evidence": evidence, "support": support,
+        **({"adjudicated_from": list(claim.adjudicated_from or [])} if claim.origin == "adjudicated" else {}),
     }
 
 
@@ -322,7 +336,7 @@ def webanno_item(c: dict[str, Any], text: str, toolkit_version: str) -> dict[str
             ],
         },
     }
-    item["creator"] = ({"type": "Person", "name": c["annotator"]} if c["origin"] == "annotator"
+    item["creator"] = ({"type": "Person", "name": c["annotator"]} if c["annotator"] and c["origin"] != "suggested"
                        else {"type": "Software", "name": f"historians-toolkit {toolkit_version}"})
     return item
 

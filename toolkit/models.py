@@ -9,6 +9,8 @@
         └── Claim                 a span of the text claimed to be true (suggested or annotated)
             └── EvidenceLink      claim -> footnote, with stance and how the link was made
 
+    Assignment          a document version given to one annotator of a team project (`toolkit push --annotators`)
+
     DoccanoProject      a project on a doccano server that documents were pushed to
     ├── PushRecord      a document version sent there, and whether with suggested claims
     ├── DoccanoExample  one document version there, as one example (known from the server)
@@ -190,9 +192,14 @@ class Claim(SQLModel, table=True):
     source_start: int
     source_end: int
     text: str = Field(sa_column=Column(Text, nullable=False))
-    origin: str = Field(max_length=16)  # suggested, annotator
-    rule: Optional[str] = None  # for suggestions: marker, sentence
+    origin: str = Field(max_length=16)  # suggested, annotator, adjudicated
+    rule: Optional[str] = None  # for suggestions: marker, sentence; for gold: consensus, adjudicator
     annotator: Optional[str] = None
+    # An annotator's claim that keeps a suggestion (team projects): relabelled to CLAIM, or left in
+    # place in an example the annotator marked done.
+    accepted_suggestion: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    # Gold (origin "adjudicated"): the annotators whose version of the claim was chosen.
+    adjudicated_from: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
     status: str = Field(default="active", max_length=16)  # active, retracted
     guidelines_version: Optional[str] = None
     created_at: datetime = Field(default_factory=utcnow)
@@ -214,6 +221,8 @@ class EvidenceLink(SQLModel, table=True):
     stance: str = Field(default="supports", max_length=16)  # supports, disputes
     link: str = Field(default="implicit", max_length=16)  # explicit, implicit
     doccano_relation_id: Optional[int] = None
+    annotator: Optional[str] = None  # who drew the relation (or kept a pre-made one); None: made at ingest
+    created_at: Optional[datetime] = None  # when the relation was made in doccano
 
 
 class DoccanoProject(SQLModel, table=True):
@@ -241,6 +250,7 @@ class DoccanoExample(SQLModel, table=True):
     version_id: str = Field(foreign_key="document_version.id", index=True)
     complete: bool = False  # every pre-annotation seen on the server
     signature: Optional[str] = None  # of its spans and relations at the last pull
+    done: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})  # marked done (is_confirmed) at the last pull
     pushed_at: datetime = Field(default_factory=utcnow)
     pulled_at: Optional[datetime] = None
 
@@ -268,3 +278,18 @@ class GuidelinePush(SQLModel, table=True):
     version: str
     sha256: str
     pushed_at: datetime = Field(default_factory=utcnow)
+
+
+class Assignment(SQLModel, table=True):
+    """A document version given to one annotator of a team project; never moved once made.
+
+    `project` is the team's project name; the annotator works in the doccano project
+    `<project>--<annotator>` (see toolkit.team.assign)."""
+
+    __table_args__ = (UniqueConstraint("project", "annotator", "version_id"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    project: str = Field(index=True)
+    annotator: str
+    version_id: str = Field(foreign_key="document_version.id", index=True)
+    assigned_at: datetime = Field(default_factory=utcnow)

@@ -48,6 +48,7 @@ class Origin(StrEnum):
 
     SUGGESTED = "suggested"  # the toolkit, at ingest: a sentence carrying a marker
     ANNOTATOR = "annotator"  # a person, in doccano
+    ADJUDICATED = "adjudicated"  # gold: what all annotators agreed on, or what an adjudicator chose
 
 
 class ClaimStatus(StrEnum):

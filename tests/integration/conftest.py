@@ -114,3 +114,19 @@ class WebAnnotator:
 
     def delete(self, project_id: int, example_id: int, span_id: int) -> None:
         self._call("DELETE", f"projects/{project_id}/examples/{example_id}/spans/{span_id}")
+
+    def relabel(self, project_id: int, example_id: int, span_id: int, label: str) -> None:
+        """Change a span's label, as the web UI's label menu does (PATCH; the span keeps its author)."""
+        self._call("PATCH", f"projects/{project_id}/examples/{example_id}/spans/{span_id}",
+                   json={"label": self.label_id(project_id, "span", label)})
+
+    def confirm(self, project_id: int, example_id: int) -> None:
+        """The web UI's "mark as done" button (it toggles)."""
+        self._call("POST", f"projects/{project_id}/examples/{example_id}/states", json={})
+
+    def examples(self, project_id: int) -> list[dict[str, Any]]:
+        return self._call("GET", f"projects/{project_id}/examples?limit=1000")["results"]
+
+    def status(self, path: str) -> int:
+        """The HTTP status of a GET, without raising."""
+        return self.session.get(f"{self.url}/{path}", timeout=30).status_code

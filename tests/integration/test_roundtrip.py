@@ -19,6 +19,7 @@ from toolkit.doccano.client import Connection, DoccanoGateway
 from toolkit.doccano.utf16 import Utf16Offsets
 from toolkit.doccano.pull import pull_annotations
 from toolkit.doccano.push import push_documents
+from toolkit.guidelines import load_guidelines
 from toolkit.ingest import ingest_paths
 from toolkit.models import Claim, DoccanoExample, DocumentVersion, EvidenceLink, Footnote
 from toolkit.parsing.layout import SUPERSCRIPT
@@ -29,6 +30,7 @@ pytestmark = pytest.mark.doccano
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus"
 PROJECT = "roundtrip"
+GUIDELINES_VERSION = load_guidelines().version  # what push sets, and pull records
 
 EMOJI_DOC = """# Couriers and emoji 🙂
 
@@ -150,7 +152,7 @@ def test_two_annotators_round_trip(doccano, store, tmp_path):
             source = Path(dv.source_path).read_text("utf-8")
             plain = claim.text.rstrip("⁰¹²³⁴⁵⁶⁷⁸⁹")
             assert source[claim.source_start:claim.source_end].startswith(plain)
-            assert claim.created_at is not None and claim.guidelines_version == "1.0.0"
+            assert claim.created_at is not None and claim.guidelines_version == GUIDELINES_VERSION
         assert pulled[c1].annotator == "alice" and pulled[c1].text == "the 🙂 courier arrived on time.¹"
         assert pulled[c3].annotator == "bob"
 
@@ -192,7 +194,7 @@ def test_export_after_the_round_trip(doccano, store, tmp_path):
 
     engine, _ = store
     with Session(engine) as session:
-        dataset = build_dataset(session, Filters(), guidelines_version="1.0.0")
+        dataset = build_dataset(session, Filters(), guidelines_version=GUIDELINES_VERSION)
     result = write_export(dataset, tmp_path / "claims.json")
     assert validate_file(Path(result.path)) == ("json", [])
     claims = dataset["claims"]
@@ -205,7 +207,7 @@ def test_export_after_the_round_trip(doccano, store, tmp_path):
         source = Path(doc["source"]["path"]).read_text("utf-8")
         assert source[claim["source_start"]:claim["source_end"]].startswith(claim["quote"].rstrip("¹³"))
         assert claim["doccano"]["url"] == doccano.url and claim["doccano"]["span"] > 0
-        assert claim["guidelines_version"] == "1.0.0"
+        assert claim["guidelines_version"] == GUIDELINES_VERSION
     by_text = {c["quote"]: c for c in claims}
     moved = by_text["courier arrived on time.¹"]
     assert moved["annotator"] == "alice" and moved["support"] == "archival"

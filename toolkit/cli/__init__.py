@@ -4,6 +4,7 @@
     documents.py  ingest, inspect, documents, archives, demo
     doccano.py    push, pull, annotators, server
     dataset.py    export, validate, audit
+    team.py       agreement, review
     store.py      db status, db upgrade
 """
 
@@ -20,6 +21,7 @@ from toolkit.cli._app import app
 from toolkit.cli import documents  # noqa: E402, F401, I001
 from toolkit.cli import doccano  # noqa: E402, F401
 from toolkit.cli import dataset  # noqa: E402, F401
+from toolkit.cli import team  # noqa: E402, F401
 from toolkit.cli import store  # noqa: E402, F401
 
 __all__ = ["app", "main"]

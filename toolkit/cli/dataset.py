@@ -39,6 +39,8 @@ def export(
     document: List[str] = typer.Option([], "--document", "-d", hidden=True),  # before 0.2: same as the argument
     annotator: Optional[str] = typer.Option(None, "--annotator", help="Only this annotator's claims."),
     include_suggested: bool = typer.Option(False, "--include-suggested", help="Also the suggested claims."),
+    done_only: bool = typer.Option(False, "--done-only",
+                                   help="Only claims in examples their annotator marked done in doccano."),
     db: Optional[str] = DbOption,
 ) -> None:
     """Write the claims with full provenance, validated against the shipped JSON Schema.
@@ -54,7 +56,7 @@ def export(
 
     with reported():
         with Session(open_store(db)) as session:
-            filters = Filters([*(documents or []), *document] or None, annotator, include_suggested)
+            filters = Filters([*(documents or []), *document] or None, annotator, include_suggested, done_only)
             result = export_store(session, out, fmt, filters, guidelines_version=_guidelines_version())
             hint = empty_export_hint(session, filters) if not result.claims else None
     if result.path != "-":

@@ -31,20 +31,29 @@ def push(
     dry_run: bool = typer.Option(False, "--dry-run", help="Say what would be sent; change nothing."),
     guidelines: Optional[Path] = typer.Option(None, "--guidelines", envvar="TOOLKIT_GUIDELINES",
                                               show_default="the guidelines shipped with the toolkit", help="Guidelines file."),
+    annotators: Optional[str] = typer.Option(
+        None, "--annotators", help="Comma-separated annotators: each gets a project of their own "
+                                   "(<project>--<name>) with the documents assigned to them."),
+    overlap: int = typer.Option(2, "--overlap", help="With --annotators: how many annotators get each document."),
     url: Optional[str] = UrlOption,
     data: Optional[Path] = DataOption,
     db: Optional[str] = DbOption,
 ) -> None:
     """Put documents into a doccano project, with EVIDENCE spans on every marker and note.
 
-    Example: toolkit push --suggest
+    Example: toolkit push --suggest --annotators alice,bob,carol --overlap 2
 
     Safe to run again: it reconciles with what the server holds and sends only
     what is missing, so a push cut off halfway finishes without duplicates.
+    With --annotators, each document goes to --overlap annotators (balanced,
+    deterministic; assignments never move), each working alone in their own project.
     """
     from toolkit.doccano.push import push_documents
     from toolkit.guidelines import load_guidelines
 
+    if annotators is not None:
+        _push_team(documents, project, suggest, dry_run, guidelines, annotators, overlap, url, data, db)
+        return
     with reported():
         engine = open_store(db)
         report = push_documents(engine, connect(url, data), project=project, documents=documents or None,
@@ -69,6 +78,25 @@ def push(
         typer.echo(f"annotate at {report.url}/projects/{report.project_id}")
 
 
+def _push_team(documents: Optional[List[str]], project: str, suggest: bool, dry_run: bool,
+               guidelines: Optional[Path], annotators: str, overlap: int, url: Optional[str],
+               data: Optional[Path], db: Optional[str]) -> None:
+    from toolkit.guidelines import load_guidelines
+    from toolkit.team.assign import annotator_project, push_team
+
+    with reported():
+        report = push_team(open_store(db), connect(url, data), annotators=annotators.split(","), overlap=overlap,
+                           project=project, documents=documents or None, suggest=suggest, dry_run=dry_run,
+                           guidelines=load_guidelines(guidelines), progress=progress)
+    verb = "would assign" if dry_run else "assigned"
+    typer.echo(f"{verb} {len(report.new_assignments)} new (annotator, document) pairs, overlap {report.overlap}; "
+               "documents per annotator: " + ", ".join(f"{a} {n}" for a, n in report.loads.items()))
+    for name, push in report.pushes.items():
+        where = f"{push.url}/projects/{push.project_id}" if push.project_id is not None else push.url
+        typer.echo(f"{name}: {annotator_project(project, name)!r}: {push.already_there} already there, "
+                   f"{push.imported} {'to import' if dry_run else 'imported'}; annotates at {where}")
+
+
 @app.command()
 def pull(
     project: str = ProjectOption,
@@ -83,10 +111,29 @@ def pull(
     Example: toolkit pull
 
     Pulling twice changes nothing; a claim deleted in doccano is marked retracted.
-    Spans that fail a check are reported and not stored (exit code 1).
+    Spans that fail a check are reported and not stored (exit code 1). A project
+    pushed with --annotators is pulled from every annotator's own project, with
+    which examples each marked done.
     """
     from toolkit.doccano.pull import pull_annotations
+    from toolkit.team.assign import assignments, pull_team
 
+    with reported():
+        engine = open_store(db)
+        is_team = bool(assignments(engine, project))
+        if is_team:
+            team = pull_team(engine, connect(url, data), project=project, annotations_dir=annotations,
+                             progress=progress)
+    if is_team:
+        for name, r in team.pulls.items():
+            typer.echo(f"{name}: {r.examples} examples, {r.fetched} fetched; claims: {r.claims_added} new, "
+                       f"{r.claims_updated} updated, {r.claims_retracted} retracted; {r.links} evidence links")
+        for missing in team.missing:
+            typer.echo(f"warning: no project {missing!r} on the server; push it with `toolkit push --annotators`",
+                       err=True)
+        for problem in team.problems:
+            typer.echo(f"problem: {problem}", err=True)
+        raise typer.Exit(1 if team.problems else 0)
     with reported():
         report = pull_annotations(open_store(db), connect(url, data), project=project,
                                   annotations_dir=annotations, progress=progress)
@@ -121,9 +168,10 @@ def annotators_add(
     """Create an annotator account and make it a member of the project, as annotator.
 
     Example: printf '%s' "$PASSWORD" | toolkit annotators add ada --password-stdin
-    """
-    from toolkit.errors import ProjectNotFoundError
 
+    Before a team push (`toolkit push --annotators`) the project need not exist:
+    the account is made, and the push makes the annotator a member of their own project.
+    """
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -134,13 +182,16 @@ def annotators_add(
     with reported():
         gateway = connect(url, data)
         remote = gateway.find_project(project)
-        if remote is None:
-            raise ProjectNotFoundError(f"there is no project {project!r} at {gateway.url}; create it with `toolkit push`")
         existing = {v: k for k, v in gateway.usernames().items()}
         user_id = existing.get(name) or gateway.create_user(name, password)
-        gateway.add_member(int(remote["id"]), user_id, "annotator")
+        if remote is not None:
+            gateway.add_member(int(remote["id"]), user_id, "annotator")
     state = "existing account" if name in existing else "new account"
-    typer.echo(f"{name} ({state}) is an annotator of {project!r} at {gateway.url}")
+    if remote is None:
+        typer.echo(f"{name} ({state}) has an account at {gateway.url}; there is no project {project!r} yet: "
+                   f"`toolkit push --annotators {name},...` gives them one of their own")
+    else:
+        typer.echo(f"{name} ({state}) is an annotator of {project!r} at {gateway.url}")
 
 
 server_app = typer.Typer(help="The embedded doccano server: install, start, stop, status, logs.",

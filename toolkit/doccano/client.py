@@ -36,6 +36,16 @@ from toolkit.errors import (
 
 SPAN_LABELS = {"CLAIM": "#E53935", "EVIDENCE": "#1E88E5"}
 RELATION_LABELS = {"SUPPORTED_BY": "#43A047", "DISPUTED_BY": "#FB8C00"}
+# Team projects (one annotator each) show suggestions under a label of their own, in amber.
+TEAM_SPAN_LABELS = {"SUGGESTED_CLAIM": "#FFB300"}
+# Keyboard shortcuts in the web UI (doccano's suffix_key): c, e, s, d.
+SHORTCUTS = {"CLAIM": "c", "EVIDENCE": "e", "SUPPORTED_BY": "s", "DISPUTED_BY": "d"}
+
+
+def wanted_labels(team: bool = False) -> tuple[tuple[str, dict[str, str]], ...]:
+    """(kind, {label: colour}) of the labels a project needs."""
+    spans = {**SPAN_LABELS, **TEAM_SPAN_LABELS} if team else SPAN_LABELS
+    return (("span", spans), ("relation", RELATION_LABELS))
 DEFAULT_TIMEOUT = 30.0  # seconds, any single HTTP call
 DEFAULT_TASK_TIMEOUT = 900.0  # seconds, an import or export task
 
@@ -183,16 +193,17 @@ class DoccanoGateway:
                                       json={"guideline": guideline, "resourcetype": "SequenceLabelingProject"}
                                       ).raise_for_status()
 
-    def ensure_labels(self, project_id: int) -> dict[str, dict[str, int]]:
-        """Span and relation label ids by name, creating the ones missing."""
+    def ensure_labels(self, project_id: int, team: bool = False) -> dict[str, dict[str, int]]:
+        """Span and relation label ids by name, creating the ones missing (with their shortcut keys)."""
         out: dict[str, dict[str, int]] = {}
-        for kind, wanted in (("span", SPAN_LABELS), ("relation", RELATION_LABELS)):
+        for kind, wanted in wanted_labels(team):
             with self._translate(f"list {kind} labels"):
                 have = {t.text: int(t.id) for t in self.client.list_label_types(project_id, kind)}  # type: ignore[arg-type]
             for name, color in wanted.items():
                 if name not in have:
                     with self._translate(f"create the {kind} label {name}"):
-                        made = self.client.create_label_type(project_id, kind, name, color=color)  # type: ignore[arg-type]
+                        made = self.client.create_label_type(project_id, kind, name, color=color,  # type: ignore[arg-type]
+                                                             suffix_key=SHORTCUTS.get(name))
                     have[name] = int(made.id)  # type: ignore[arg-type]
             out[kind] = have
         return out
@@ -309,6 +320,19 @@ class DoccanoGateway:
                     "The embedded server runs tasks itself (`toolkit server start`)")
             time.sleep(delay)
             delay = min(1.0, delay * 2)
+
+    def confirmed_examples(self, project_id: int) -> set[int]:
+        """Ids of the examples marked done, as the caller sees them (in a collaborative project:
+        done by anyone; a team project has one annotator)."""
+        done: set[int] = set()
+        offset = 0
+        while True:
+            page = self._get(f"projects/{project_id}/examples?limit=1000&offset={offset}", "list examples")
+            results = page.get("results", [])
+            done |= {int(e["id"]) for e in results if e.get("is_confirmed")}
+            offset += len(results)
+            if not page.get("next") or not results:
+                return done
 
     def list_spans(self, project_id: int, example_id: int) -> list[dict[str, Any]]:
         return self._get(f"projects/{project_id}/examples/{example_id}/spans", "list spans")

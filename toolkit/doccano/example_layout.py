@@ -26,6 +26,9 @@ from toolkit.doccano.utf16 import Utf16Offsets
 
 NOTES_HEADING = "Notes"
 CLAIM, EVIDENCE = "CLAIM", "EVIDENCE"
+# In team projects a suggestion has its own label (and colour): an annotator accepts it by
+# relabelling it CLAIM, or by marking the example done with the suggestion left in place.
+SUGGESTED_CLAIM = "SUGGESTED_CLAIM"
 SUPPORTED_BY, DISPUTED_BY = "SUPPORTED_BY", "DISPUTED_BY"
 STANCE = {SUPPORTED_BY: "supports", DISPUTED_BY: "disputes"}
 
@@ -109,11 +112,23 @@ def build_layout(body: str, footnotes: list[dict[str, Any]]) -> ExampleLayout:
 
 
 def preannotations(layout: ExampleLayout, claims: list[tuple[str, int, int, list[int]]],
-                   suggest: bool) -> tuple[list[PreSpan], list[PreRelation]]:
+                   suggest: bool, team: bool = False) -> tuple[list[PreSpan], list[PreRelation]]:
     """EVIDENCE on every marker and note; with `suggest`, CLAIM spans linked to their notes.
 
-    `claims` are (claim id, start, end, footnote seqs) of the suggested claims.
+    `claims` are (claim id, start, end, footnote seqs) of the suggested claims. With `team`
+    (a project of one annotator), suggestions are SUGGESTED_CLAIM spans linked only to the
+    markers inside them: a short arc each, not a wall of arcs down to the notes at the end.
     """
+    if team and suggest:
+        spans = [PreSpan(f"m{seq}", s, e, EVIDENCE) for seq, (s, e) in sorted(layout.markers.items())]
+        spans += [PreSpan(f"n{n.seq}", n.start, n.end, EVIDENCE) for n in layout.notes if n.end > n.start]
+        relations = []
+        for claim_id, start, end, seqs in claims:
+            spans.append(PreSpan(f"c{claim_id}", start, end, SUGGESTED_CLAIM))
+            relations += [PreRelation(f"c{claim_id}", f"m{seq}", SUPPORTED_BY) for seq in seqs
+                          if seq in layout.markers and start <= layout.markers[seq][0]
+                          and layout.markers[seq][1] <= end]
+        return spans, relations
     spans = [PreSpan(f"m{seq}", s, e, EVIDENCE) for seq, (s, e) in sorted(layout.markers.items())]
     spans += [PreSpan(f"n{n.seq}", n.start, n.end, EVIDENCE) for n in layout.notes if n.end > n.start]
     relations: list[PreRelation] = []

@@ -40,8 +40,9 @@ class DoccanoServer(Protocol):
 
     def set_guideline(self, project_id: int, guideline: str) -> None: ...
 
-    def ensure_labels(self, project_id: int) -> dict[str, dict[str, int]]:
-        """Span and relation label ids by name ({"span": {...}, "relation": {...}}), made if missing."""
+    def ensure_labels(self, project_id: int, team: bool = False) -> dict[str, dict[str, int]]:
+        """Span and relation label ids by name ({"span": {...}, "relation": {...}}), made if missing;
+        with `team`, SUGGESTED_CLAIM too."""
         ...
 
     def label_names(self, project_id: int) -> dict[str, dict[int, str]]:
@@ -67,3 +68,11 @@ class DoccanoServer(Protocol):
     def create_relation(self, project_id: int, example_id: int, from_id: int, to_id: int, type_id: int) -> int: ...
 
     def delete_examples(self, project_id: int, example_ids: list[int]) -> None: ...
+
+    def create_user(self, username: str, password: str) -> int: ...
+
+    def add_member(self, project_id: int, user_id: int, role: str = "annotator") -> None: ...
+
+    def confirmed_examples(self, project_id: int) -> set[int]:
+        """Ids of the examples marked done (doccano's `is_confirmed`, as the caller sees it)."""
+        ...

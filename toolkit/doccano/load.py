@@ -30,7 +30,8 @@ class Payload:
         return {"document": v.document_id, "version": v.version, "sha256": v.sha256, "title": v.title}
 
 
-def load_payloads(session: Session, versions: list[DocumentVersion], suggest: bool) -> list[Payload]:
+def load_payloads(session: Session, versions: list[DocumentVersion], suggest: bool,
+                  team: bool = False) -> list[Payload]:
     """Payloads for `versions`, in order. Suggested claims are included as CLAIM spans if `suggest`.
 
     Reads plain columns, not ORM objects: for thousands of versions the objects
@@ -65,7 +66,7 @@ def load_payloads(session: Session, versions: list[DocumentVersion], suggest: bo
         active = sorted((c for c in claims[v.id] if c.status == "active"), key=lambda c: c.start)
         claim_tuples = [(c.id, c.start, c.end, sorted(seq_of[f] for f in links[c.id] if f in seq_of))
                         for c in active]
-        spans, relations = preannotations(layout, claim_tuples, suggest)
+        spans, relations = preannotations(layout, claim_tuples, suggest, team)
         out.append(Payload(v, layout, spans, relations, {c.id: c for c in claims[v.id]},
                            {seq: fid for fid, seq, *_ in notes}))
     return out

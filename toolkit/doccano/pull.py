@@ -9,6 +9,12 @@ not splitting a character, in one region); a span that fails is reported and not
 stored. Everything is written in one transaction at the end, and the raw records
 of what changed go to a JSONL file under ``annotations/pulls/``.
 
+A team project (one annotator's, `toolkit.team.assign`) is pulled with `annotator`
+set: every claim in it is that annotator's; a SUGGESTED_CLAIM relabelled CLAIM, or
+left in place in an example they marked done (doccano's `is_confirmed`), is their
+claim with `accepted_suggestion`; a suggestion left in an example not yet done is
+pending and not stored; each link records the annotator and when it was made.
+
 `plan_example` is the pure step (one `PulledExample` in, additions to a `PullPlan`
 out); `_write_plan` applies the plan to the store.
 """
@@ -34,6 +40,7 @@ from toolkit.doccano.example_layout import (
     CLAIM,
     EVIDENCE,
     STANCE,
+    SUGGESTED_CLAIM,
     expected_signature,
     exported_signature,
     span_signature,
@@ -94,16 +101,18 @@ def pull_annotations(
     project: str = DEFAULT_PROJECT,
     annotations_dir: Path = Path("annotations"),
     progress: Progress | None = None,
+    annotator: str | None = None,
 ) -> PullReport:
     """Pull every annotator's spans and relations of `project`. See the module docstring.
 
-    Two pulls (or a push and a pull) of one project into one store take turns."""
+    Two pulls (or a push and a pull) of one project into one store take turns.
+    `annotator`: `project` is that annotator's team project; done states are pulled too."""
     with project_lock(engine, gateway.server_id, project):
-        return _pull(engine, gateway, project, annotations_dir, progress)
+        return _pull(engine, gateway, project, annotations_dir, progress, annotator)
 
 
 def _pull(engine: Engine, gateway: DoccanoServer, project: str, annotations_dir: Path,
-          progress: Progress | None) -> PullReport:
+          progress: Progress | None, annotator: str | None) -> PullReport:
     report = PullReport(gateway.url, project)
     remote = gateway.find_project(project)
     if remote is None:
@@ -114,6 +123,8 @@ def _pull(engine: Engine, gateway: DoccanoServer, project: str, annotations_dir:
     users = gateway.usernames()
     exported = gateway.export_examples(project_id)
     report.examples = len(exported)
+    team = annotator is not None
+    confirmed = gateway.confirmed_examples(project_id) if team else set()
 
     with Session(engine) as session:
         local = find_local_project(session, gateway.server_id, project)
@@ -135,6 +146,8 @@ def _pull(engine: Engine, gateway: DoccanoServer, project: str, annotations_dir:
                 continue
             row = rows.get(int(example["id"]))
             exact = _exact_signature(example)
+            if int(example["id"]) in confirmed:  # marking done changes what the pull stores
+                exact = exact[:31] + "d"
             if row is not None and row.signature == exact:
                 report.unchanged += 1
             else:
@@ -145,7 +158,7 @@ def _pull(engine: Engine, gateway: DoccanoServer, project: str, annotations_dir:
         for chunk in chunked(wanted):
             versions += session.exec(select(DocumentVersion).where(
                 DocumentVersion.sha256.in_(chunk))).all()  # type: ignore[attr-defined]
-        payloads = {p.version.sha256: p for p in load_payloads(session, versions, suggest=True)}
+        payloads = {p.version.sha256: p for p in load_payloads(session, versions, suggest=True, team=team)}
         pulled: dict[int, list[Claim]] = defaultdict(list)
         guideline_pushes: list[GuidelinePush] = []
         with_suggestions: set[str] = set()  # versions pushed with their suggested claims
@@ -162,7 +175,7 @@ def _pull(engine: Engine, gateway: DoccanoServer, project: str, annotations_dir:
                 GuidelinePush.project_id == local.id).order_by(GuidelinePush.pushed_at)))
 
     plan = PullPlan()
-    context = PullContext(gateway.server_id, project_id, guideline_pushes)
+    context = PullContext(gateway.server_id, project_id, guideline_pushes, annotator)
     raw: list[dict[str, Any]] = []
     for k, (example, exact, row) in enumerate(pending):
         if progress:
@@ -176,7 +189,8 @@ def _pull(engine: Engine, gateway: DoccanoServer, project: str, annotations_dir:
             continue
         spans_raw: list[dict[str, Any]]
         relations_raw: list[dict[str, Any]]
-        if (row is None or row.signature is None) and exported_signature(example) in _expected(payload):
+        if (row is None or row.signature is None) and exported_signature(example) in _expected(payload) \
+                and example_id not in confirmed:  # a done example: its kept suggestions need their times
             report.untouched += 1
             spans_raw = [{"id": e["id"], "label": e["label"], "start_offset": e["start_offset"],
                           "end_offset": e["end_offset"], "user": None} for e in example.get("entities", [])]
@@ -199,8 +213,10 @@ def _pull(engine: Engine, gateway: DoccanoServer, project: str, annotations_dir:
                     "fetched": fetched, "spans": spans_raw, "relations": relations_raw})
         plan_example(plan, report, context, PulledExample(
             example_id, where, payload, spans_raw, relations_raw, pulled.get(example_id, []),
-            suggestions_sent=payload.version.id in with_suggestions))
+            suggestions_sent=payload.version.id in with_suggestions, done=example_id in confirmed))
         plan.examples.append((example_id, payload.version.id, exact, row))
+        if example_id in confirmed:
+            plan.done.add(example_id)
 
     if not plan.examples and local is not None:
         return report
@@ -230,7 +246,7 @@ def pulled_claim_id(server: str, project_id: int, span_id: int) -> str:
 
 def _expected(payload: Payload) -> set[str]:
     """Signatures of the example as pushed, with and without the suggested claims."""
-    plain = [s for s in payload.spans if s.label != CLAIM]
+    plain = [s for s in payload.spans if s.label not in (CLAIM, SUGGESTED_CLAIM)]
     return {expected_signature(payload.layout, payload.spans, payload.relations),
             expected_signature(payload.layout, plain, [])}
 
@@ -251,6 +267,7 @@ class PullContext:
     server_id: str  # the server's identity: claim ids depend on it
     project_id: int
     guideline_pushes: list[GuidelinePush] = field(default_factory=list)  # oldest first
+    annotator: str | None = None  # a team project: the one annotator whose work it is
 
 
 @dataclass
@@ -264,6 +281,7 @@ class PulledExample:
     relations: list[dict[str, Any]]  # type and user by name
     before: list[Claim] = field(default_factory=list)  # its claims pulled earlier
     suggestions_sent: bool = False  # pushed with its suggested claims
+    done: bool = False  # marked done (is_confirmed)
 
 
 @dataclass
@@ -276,6 +294,7 @@ class PullPlan:
     links: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # claim id -> its links now
     examples: list[tuple[int, str, str, DoccanoExample | None]] = field(default_factory=list)
     annotators: set[str] = field(default_factory=set)
+    done: set[int] = field(default_factory=set)  # examples marked done
 
 
 def plan_example(plan: PullPlan, report: PullReport, context: PullContext, pulled: PulledExample) -> None:
@@ -318,18 +337,23 @@ def plan_example(plan: PullPlan, report: PullReport, context: PullContext, pulle
         inside = layout.footnotes_in(sp.start, sp.end)
         return inside[0] if inside else None
 
+    team = context.annotator is not None
+    pending: set[int] = set()  # team: suggestions in an example not done, neither kept nor refused yet
     claims: dict[int, str] = {}  # span id -> claim id
     existing = {c.id: c for c in before}
     offsets = OffsetMap.from_json(version.offsets)
     for sp in spans.values():
-        if sp.label != CLAIM:
+        if team and sp.label == SUGGESTED_CLAIM and not pulled.done:
+            pending.add(sp.id)
+            continue
+        if sp.label != CLAIM and not (team and sp.label == SUGGESTED_CLAIM):
             continue
         if sp.region[0] != "body":
             report.problems.append(f"{where}: CLAIM span {sp.id} lies in the Notes section; claims are "
                                    "made in the text, not in the notes: not stored")
             continue
         suggestion = suggestion_at.get((sp.start, sp.end))
-        if suggestion is not None and (sp.user is None or sp.user == importer):
+        if not team and suggestion is not None and (sp.user is None or sp.user == importer):
             claims[sp.id] = suggestion.id
             if suggestion.doccano_span_id != sp.id or suggestion.status != "active":
                 plan.suggested_updates.append({"id": suggestion.id, "doccano_project_id": None,
@@ -338,10 +362,13 @@ def plan_example(plan: PullPlan, report: PullReport, context: PullContext, pulle
             continue
         claim_id = pulled_claim_id(server, project_id, sp.id)
         claims[sp.id] = claim_id
-        if sp.user:
-            plan.annotators.add(sp.user)
+        user = context.annotator if team else sp.user
+        accepted = team and suggestion is not None
+        if user:
+            plan.annotators.add(user)
         old = existing.get(claim_id)
-        if old is not None and (old.start, old.end, old.status, old.annotator) == (sp.start, sp.end, "active", sp.user) \
+        if old is not None and (old.start, old.end, old.status, old.annotator, old.accepted_suggestion) == \
+                (sp.start, sp.end, "active", user, accepted) \
                 and _naive(old.updated_at) == _naive(sp.updated_at or old.updated_at):
             continue  # unchanged since the last pull
         source_start, source_end = offsets.source_span(sp.start, sp.end)
@@ -349,7 +376,8 @@ def plan_example(plan: PullPlan, report: PullReport, context: PullContext, pulle
         plan.upsert_claims[claim_id] = {
             "id": claim_id, "version_id": version.id, "start": sp.start, "end": sp.end,
             "source_start": source_start, "source_end": source_end, "text": version.text[sp.start:sp.end],
-            "origin": "annotator", "rule": None, "annotator": sp.user, "status": "active",
+            "origin": "annotator", "rule": None, "annotator": user, "status": "active",
+            "accepted_suggestion": accepted,
             "guidelines_version": _guideline_at(guideline_pushes, created),
             "created_at": created, "updated_at": sp.updated_at or created,
             "doccano_example_id": example_id, "doccano_span_id": sp.id,
@@ -360,8 +388,8 @@ def plan_example(plan: PullPlan, report: PullReport, context: PullContext, pulle
     pre_links: dict[str, dict[int, dict[str, Any]]] = defaultdict(dict)  # a suggestion's own links
     for r in relations_raw:
         a, b = spans.get(int(r["from_id"])), spans.get(int(r["to_id"]))
-        if a is None or b is None:
-            continue  # a span already reported
+        if a is None or b is None or a.id in pending or b.id in pending:
+            continue  # a span already reported, or a suggestion not decided yet
         claim_span, evidence = (a, b) if a.id in claims else (b, a)
         if claim_span.id not in claims or evidence.label != EVIDENCE:
             report.problems.append(f"{where}: relation {r['id']} ({r['type']}) does not join a CLAIM to "
@@ -373,11 +401,16 @@ def plan_example(plan: PullPlan, report: PullReport, context: PullContext, pulle
                                    "which covers no footnote marker or note; not stored")
             continue
         claim_id = claims[claim_span.id]
-        suggestion_link = claim_id in payload.suggested and (r.get("user") is None or r.get("user") == importer)
+        premade = r.get("user") is None or r.get("user") == importer
+        suggestion_link = claim_id in payload.suggested and premade
         (pre_links if suggestion_link else links)[claim_id][seq] = {
             "claim_id": claim_id, "footnote_id": payload.footnote_ids[seq],
-            "stance": STANCE.get(r["type"], "supports"), "link": "implicit" if suggestion_link else "explicit",
-            "doccano_relation_id": int(r["id"])}
+            "stance": STANCE.get(r["type"], "supports"),
+            "link": "implicit" if suggestion_link or (team and premade) else "explicit",
+            "doccano_relation_id": int(r["id"]),
+            # A pre-made link kept in a team project is the annotator's: they kept it.
+            "annotator": None if suggestion_link else (context.annotator if team else r.get("user")),
+            "created_at": _time(r.get("created_at"))}
     for span_id, claim_id in claims.items():
         if claim_id in payload.suggested:
             # A suggestion keeps the links made at ingest unless annotators linked it themselves.
@@ -389,7 +422,9 @@ def plan_example(plan: PullPlan, report: PullReport, context: PullContext, pulle
             for seq in layout.footnotes_in(sp.start, sp.end):
                 if seq in payload.footnote_ids and seq in layout.markers:
                     links[claim_id][seq] = {"claim_id": claim_id, "footnote_id": payload.footnote_ids[seq],
-                                            "stance": "supports", "link": "implicit", "doccano_relation_id": None}
+                                            "stance": "supports", "link": "implicit", "doccano_relation_id": None,
+                                            "annotator": context.annotator if team else sp.user,
+                                            "created_at": sp.created_at}
         plan.links[claim_id] = list(links.get(claim_id, {}).values())
 
     # What was there before and is gone now is retracted, never silently kept.
@@ -397,7 +432,7 @@ def plan_example(plan: PullPlan, report: PullReport, context: PullContext, pulle
     for claim in before:
         if claim.id not in present and claim.status != "retracted":
             plan.retract.add(claim.id)
-    for claim in payload.suggested.values():
+    for claim in [] if team else payload.suggested.values():  # a team project never touches suggestions
         was_sent = claim.doccano_span_id is not None or suggestions_sent
         if was_sent and claim.id not in present and claim.status == "active":
             plan.retract.add(claim.id)
@@ -433,9 +468,11 @@ def _write_plan(session: Session, plan: PullPlan, local_id: int, now: datetime, 
         row = known.get(example_id)
         if row is None:
             fresh.append({"project_id": local_id, "remote_id": example_id, "version_id": version_id,
-                          "complete": True, "signature": signature, "pushed_at": now, "pulled_at": now})
+                          "complete": True, "signature": signature, "pushed_at": now, "pulled_at": now,
+                          "done": example_id in plan.done})
         else:
-            stale.append({"id": row.id, "signature": signature, "pulled_at": now, "complete": True})
+            stale.append({"id": row.id, "signature": signature, "pulled_at": now, "complete": True,
+                          "done": example_id in plan.done})
     if fresh:
         session.execute(insert(DoccanoExample), fresh)
     if stale:

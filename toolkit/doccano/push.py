@@ -35,7 +35,7 @@ from sqlmodel import Session, select
 from toolkit.chunks import chunked
 from toolkit.doccano import DEFAULT_PROJECT, Progress
 from toolkit.doccano.client import remove_stale_import_files, scratch_folder, write_import_file
-from toolkit.doccano.example_layout import expected_signature, exported_signature, import_record
+from toolkit.doccano.example_layout import CLAIM, SUGGESTED_CLAIM, expected_signature, exported_signature, import_record
 from toolkit.doccano.gateway import DoccanoServer
 from toolkit.doccano.identity import server_identity
 from toolkit.doccano.load import Payload, load_payloads
@@ -158,22 +158,25 @@ def push_documents(
     chunk_size: int = 500,
     progress: Progress | None = None,
     scratch: Path | None = None,
+    team: bool = False,
 ) -> PushReport:
     """Push the current version of every document (or of `documents`). See the module docstring.
 
     `scratch` is the folder for the import files (default: `scratch_folder()`); they are
     removed once sent, and those a killed push left behind are removed at the next.
+    `team`: the project of one annotator (toolkit.team.assign): suggestions as SUGGESTED_CLAIM.
     """
     guidelines = guidelines or load_guidelines()
+    args = (engine, gateway, project, documents, suggest, dry_run, guidelines, chunk_size, progress, scratch, team)
     if dry_run:
-        return _push(engine, gateway, project, documents, suggest, dry_run, guidelines, chunk_size, progress, scratch)
+        return _push(*args)
     with project_lock(engine, gateway.server_id, project):
-        return _push(engine, gateway, project, documents, suggest, dry_run, guidelines, chunk_size, progress, scratch)
+        return _push(*args)
 
 
 def _push(engine: Engine, gateway: DoccanoServer, project: str, documents: list[str] | None, suggest: bool,
           dry_run: bool, guidelines: Guidelines, chunk_size: int, progress: Progress | None,
-          scratch: Path | None) -> PushReport:
+          scratch: Path | None, team: bool) -> PushReport:
     with Session(engine) as session:
         versions = select_versions(session, documents)
         state = _store_state(session, gateway, project)
@@ -185,7 +188,7 @@ def _push(engine: Engine, gateway: DoccanoServer, project: str, documents: list[
         report.created = True
         if dry_run:
             with Session(engine) as session:
-                payloads = load_payloads(session, versions, suggest)
+                payloads = load_payloads(session, versions, suggest, team)
             report.imported = len(payloads)
             report.spans = sum(len(p.spans) for p in payloads)
             report.relations = sum(len(p.relations) for p in payloads)
@@ -201,14 +204,14 @@ def _push(engine: Engine, gateway: DoccanoServer, project: str, documents: list[
             if not dry_run:
                 gateway.set_guideline(project_id, guidelines.text)
     report.project_id = project_id
-    labels = gateway.ensure_labels(project_id) if not dry_run else {}
+    labels = gateway.ensure_labels(project_id, team) if not dry_run else {}
 
     # What the server holds, by the SHA-256 in each example's meta.
     exported = gateway.export_examples(project_id) if remote is not None else []
     on_server = examples_by_sha(exported)
     settled = settled_versions(versions, on_server, state)
     with Session(engine) as session:
-        payloads = load_payloads(session, [v for v in versions if v.id not in settled], suggest)
+        payloads = load_payloads(session, [v for v in versions if v.id not in settled], suggest, team)
     plan = plan_push(payloads, on_server, state.verified)
     report.already_there = len(plan.present) + len(settled)
     report.duplicates_removed = len(plan.duplicates)
@@ -366,7 +369,7 @@ def _record_push(engine: Engine, gateway: DoccanoServer, project: str, project_i
         recorded = {r.version_id: r for r in session.exec(
             select(PushRecord).where(PushRecord.project_id == local.id))}
         sent = [(p, suggest) for p in plan.missing]
-        sent += [(p, any(s.label == "CLAIM" and (u16(p, s), s.label) in _entities(e) for s in p.spans))
+        sent += [(p, any(s.label in (CLAIM, SUGGESTED_CLAIM) and (u16(p, s), s.label) in _entities(e) for s in p.spans))
                  for p, e in plan.present]
         for payload, with_suggestions in sent:
             record = recorded.get(payload.version.id)
