@@ -261,9 +261,10 @@ def ingest_paths(
     interrupted = False
     batch: list[_Pending] = []
     size = 0
+    parsed = _parse_all(fresh, archives, kind, jobs)
     try:
         # Parsing runs ahead in the worker processes while this one writes batches.
-        for item, outcome in zip(fresh, _parse_all(fresh, archives, kind, jobs)):
+        for item, outcome in zip(fresh, parsed):
             if isinstance(outcome, str):
                 results[item.index] = [FileResult(str(item.path), FAILED, error=outcome)]
                 emit_ready()
@@ -284,6 +285,8 @@ def ingest_paths(
             if slot is None:
                 results[k] = [FileResult(str(pending_path(pending, k)), INTERRUPTED,
                                          note="not stored: the run was interrupted first")]
+    finally:
+        parsed.close()  # stop the workers now, while they can still be stopped cleanly
     emit_ready()
     return IngestReport([r for slot in results if slot is not None for r in slot], interrupted)
 
