@@ -137,3 +137,24 @@ def test_the_embedded_server_keeps_no_import_files_or_export_zips(doccano, engin
     pull_annotations(engine, gateway, project="leftovers", annotations_dir=tmp_path)
     assert leftovers() - before == set()
     assert list((tmp_path / "scratch").iterdir()) == []
+
+
+def test_one_server_under_two_spellings_gives_one_set_of_claims(doccano, engine):
+    """Pulled as http://127.0.0.1:PORT and as http://localhost:PORT: the same claims, not twice as many."""
+    from .conftest import WebAnnotator
+
+    user, password = doccano.admin
+    port = doccano.url.rsplit(":", 1)[1]
+    loopback = DoccanoGateway(Connection(f"http://127.0.0.1:{port}", user, password))
+    push_documents(engine, loopback, project="spellings", suggest=True)
+    admin = WebAnnotator(doccano.url, user, password)
+    pid = admin.project("spellings")
+    example = admin._call("GET", f"projects/{pid}/examples?limit=1")["results"][0]
+    words = " ".join(example["text"].split()[:4])
+    admin.mark(pid, example, words, "CLAIM")
+    pull_annotations(engine, loopback, project="spellings")
+    named = DoccanoGateway(Connection(f"http://localhost:{port}/", user, password))
+    again = pull_annotations(engine, named, project="spellings")
+    assert again.claims_added == 0
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(Claim).where(Claim.origin == "annotator")).one() == 1

@@ -187,4 +187,4 @@ def test_review_round_trip_makes_the_planned_gold(team, doccano, tmp_path):
     by_origin = Counter(c["origin"] for c in dataset["claims"])
     assert by_origin["adjudicated"] == 2 * ab
     # Both gold claims of a document rest on its note 1 (A by its marker, B by alice's link).
-    assert all([e["footnote"] for e in c["evidence"]] == [1] for c in dataset["claims"] if c["origin"] == "adjudicated")
+    assert all([e["seq"] for e in c["evidence"]] == [1] for c in dataset["claims"] if c["origin"] == "adjudicated")
