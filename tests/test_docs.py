@@ -51,3 +51,24 @@ def test_readme_opens_with_one_sentence_then_the_two_commands():
 
 def test_ci_runs_the_readme_test_command():
     assert "make test" in (ROOT / ".ci" / "run").read_text("utf-8")
+
+
+def test_the_readmes_join_example_runs_on_a_real_export(tmp_path, monkeypatch):
+    """The pandas example under "The dataset and the audit" joins claims, documents and notes."""
+    import contextlib
+    import io
+
+    from conftest import SAMPLES
+
+    pytest.importorskip("pandas", reason="pandas is in the test extra")
+    example = re.search(r"## The dataset and the audit.*?```python\n(.*?)```", README, re.S).group(1)
+    monkeypatch.chdir(tmp_path)
+    db = str(tmp_path / "s.sqlite")
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(SAMPLES), "--db", db]).exit_code == 0
+    assert runner.invoke(app, ["export", "--include-suggested", "--db", db]).exit_code == 0
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(compile(example, "README.md", "exec"), {})
+    out = printed.getvalue()
+    assert "archival" in out and "evidence" in out and "docx" in out
