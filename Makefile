@@ -23,7 +23,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not doccano"
+	$(BIN)/python -m pytest -m "not doccano and not corpus and not slow"
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py

@@ -62,3 +62,11 @@ def postgres_url():
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
             cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
         admin.close()
+
+
+def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
+    """A test that reads the seeds needs ../shared/corpus: it carries the `corpus` marker, so
+    `make test-fast` (-m "not doccano and not corpus") runs on the bundled samples alone."""
+    for item in items:
+        if "seeds" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.corpus)

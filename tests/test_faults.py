@@ -35,6 +35,7 @@ def toolkit_cmd(*args: str) -> list[str]:
     return [sys.executable, "-m", "toolkit", *args]
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_promptly_says_what_was_stored_and_leaves_no_process(tmp_path):
     corpus = make_corpus(tmp_path / "docs", 200)
     db = tmp_path / "s.sqlite"
@@ -69,6 +70,7 @@ def test_ctrl_c_stops_promptly_says_what_was_stored_and_leaves_no_process(tmp_pa
         assert session.exec(select(func.count()).select_from(Document)).one() == 200
 
 
+@pytest.mark.slow
 def test_sigkill_of_the_parent_takes_its_workers_with_it(tmp_path):
     corpus = make_corpus(tmp_path / "docs", 400)
     process = subprocess.Popen(toolkit_cmd("ingest", str(corpus), "--db", str(tmp_path / "s.sqlite")),
@@ -130,6 +132,7 @@ def test_names_keep_their_letters(engine, tmp_path):
     assert sorted(r.document for r in report.results) == ["été-1918-brouillon", "записка-о-курьерах"]
 
 
+@pytest.mark.slow
 def test_two_ingests_of_one_folder_at_once_store_each_document_once(tmp_path):
     corpus = make_corpus(tmp_path / "docs", 60)
     url = f"sqlite:///{tmp_path / 's.sqlite'}"
