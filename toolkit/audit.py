@@ -23,6 +23,8 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from toolkit.terms import SUPPORTING_ROLES, ClaimStatus, Origin, Support
+
 if TYPE_CHECKING:
     from sqlmodel import Session
 
@@ -89,13 +91,13 @@ def _excerpt(text: str, width: int = 70) -> str:
 
 
 SCHOLARSHIP, PRIMARY = "scholarship", "primary-sources"  # the two groups the audit keeps apart
-SUPPORTING = ("evidence", "mixed")  # note roles that support a claim; NULL (older stores) counts too
 
 
 def _claims(filters: "Filters", version_ids: list[str] | None):  # type: ignore[no-untyped-def]
     """The claims the audit counts: active ones, annotators' (and suggestions of current versions if
     asked), of the documents named; as a subquery of (id, version_id, document, kind, text, start, end)."""
-    from sqlalchemy import and_, or_, select
+    from sqlalchemy import or_, select
+    from sqlalchemy.orm import aliased
 
     from toolkit.models import Claim, DocumentVersion
 
@@ -103,11 +105,17 @@ def _claims(filters: "Filters", version_ids: list[str] | None):  # type: ignore[
                     DocumentVersion.kind.label("kind"), DocumentVersion.is_current.label("current"),
                     Claim.text.label("text"), Claim.start.label("start"), Claim.end.label("end"))
              .join(DocumentVersion, DocumentVersion.id == Claim.version_id)
-             .where(Claim.status == "active"))
-    origin = Claim.origin == "annotator"
+             .where(Claim.status == ClaimStatus.ACTIVE))
+    origin = Claim.origin != Origin.SUGGESTED
     if filters.include_suggested:  # a superseded version's suggestions are not claims any more
-        origin = or_(origin, and_(Claim.origin == "suggested", DocumentVersion.is_current))
+        origin = or_(origin, DocumentVersion.is_current)
     query = query.where(origin)
+    if not filters.annotator:
+        # A document with gold (toolkit review) counts its gold, not its annotators' claims.
+        gold = aliased(Claim)
+        has_gold = (select(gold.id).where(gold.version_id == Claim.version_id, gold.origin == Origin.ADJUDICATED,
+                                          gold.status == ClaimStatus.ACTIVE).exists())
+        query = query.where(~((Claim.origin == Origin.ANNOTATOR) & has_gold))
     if filters.annotator:
         query = query.where(Claim.annotator == filters.annotator)
     if version_ids is not None:
@@ -131,7 +139,7 @@ def audit_store(session: "Session", filters: "Filters | None" = None) -> AuditRe
     check_annotator(session, filters.annotator)
     names = document_ids(session, filters.documents) if filters.documents else None
     c = _claims(filters, names)
-    supporting = Footnote.role.is_(None) | Footnote.role.in_(SUPPORTING)
+    supporting = Footnote.role.is_(None) | Footnote.role.in_(SUPPORTING_ROLES)  # None: a store before roles
     group = case((c.c.kind == "primary-source", literal(PRIMARY)), else_=literal(SCHOLARSHIP))
 
     # What each claim reaches: through its supporting notes, and (primary sources) the document itself.
@@ -281,7 +289,7 @@ def audit_store(session: "Session", filters: "Filters | None" = None) -> AuditRe
                        _ordered(list(both.values())), documents, findings, groups)
 
 
-SUPPORT_LEVELS = ("archival", "published", "none")
+SUPPORT_LEVELS = tuple(Support)
 
 
 def _ordered(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -37,12 +37,11 @@ from toolkit.errors import NotFoundError, ValidationError
 from toolkit.files import write_atomically
 from toolkit.models import Claim, DoccanoExample, DoccanoProject, DocumentVersion, EvidenceLink, Footnote
 from toolkit.provenance import file_selectors, locate
-from toolkit.terms import ExportFormat
+from toolkit.terms import SUPPORTING_ROLES, ClaimStatus, ExportFormat, Origin, Support
 from toolkit.views import document_views, find_version, iso
 
 SCHEMA_VERSION = "2.0.0"
 FORMATS = tuple(ExportFormat)
-SUPPORTING_ROLES = (None, "evidence", "mixed")  # None: a store made before note roles
 QUOTE_CONTEXT = 32  # characters of prefix and suffix in a TextQuoteSelector
 SLICE = 50  # documents read from the store at a time
 
@@ -136,9 +135,9 @@ def check_annotator(session: Session, annotator: str | None) -> None:
 
 def empty_export_hint(session: Session, filters: Filters) -> str | None:
     """Why an export or audit holds no claims, and how to get some."""
-    counts = dict(session.exec(select(Claim.origin, func.count()).where(Claim.status == "active")  # type: ignore[arg-type]
+    counts = dict(session.exec(select(Claim.origin, func.count()).where(Claim.status == ClaimStatus.ACTIVE)  # type: ignore[arg-type]
                                .group_by(Claim.origin)).all())
-    suggested, annotated = counts.get("suggested", 0), counts.get("annotator", 0)
+    suggested, annotated = counts.get(Origin.SUGGESTED, 0), counts.get(Origin.ANNOTATOR, 0)
     if not suggested and not annotated:
         return "the store holds no claims: ingest documents first (`toolkit ingest FILES`)"
     if not filters.include_suggested and not annotated:
@@ -160,11 +159,11 @@ def _claim_query(filters: Filters):  # type: ignore[no-untyped-def]
     """Active claims: the annotators' and the gold (of any version), and the suggestions of current
     versions if asked (a superseded version's suggestions are not claims any more)."""
     query = select(*CLAIM_COLUMNS).join(DocumentVersion, DocumentVersion.id == Claim.version_id) \
-        .where(Claim.status == "active")
+        .where(Claim.status == ClaimStatus.ACTIVE)
     if filters.include_suggested:
-        query = query.where(or_(Claim.origin != "suggested", DocumentVersion.is_current))
+        query = query.where(or_(Claim.origin != Origin.SUGGESTED, DocumentVersion.is_current))
     else:
-        query = query.where(Claim.origin != "suggested")
+        query = query.where(Claim.origin != Origin.SUGGESTED)
     if filters.annotator:
         query = query.where(Claim.annotator == filters.annotator)
     return query
@@ -224,11 +223,11 @@ def iter_pieces(session: Session, filters: Filters | None = None, slice_size: in
         for version, view in zip(ordered, views):
             rows = claims[version.id]
             # A document with gold (toolkit review) is exported with its gold, not its annotators' claims.
-            if filters.annotator is None and any(c.origin == "adjudicated" for c in rows):
-                rows = [c for c in rows if c.origin != "annotator"]
+            if filters.annotator is None and any(c.origin == Origin.ADJUDICATED for c in rows):
+                rows = [c for c in rows if c.origin != Origin.ANNOTATOR]
                 view["adjudicated"] = True
             if filters.done_only:
-                rows = [c for c in rows if c.origin == "adjudicated"
+                rows = [c for c in rows if c.origin == Origin.ADJUDICATED
                         or (c.doccano_project_id, c.doccano_example_id) in done]
             notes = {f["seq"]: f for f in view["footnotes"]}
             records = [claim_record(c, view, notes, version.anchors, links.get(c.id, []), projects)
@@ -264,13 +263,13 @@ def claim_record(claim: Any, view: dict[str, Any], notes: dict[int, dict[str, An
         evidence.append({"seq": None, "note_id": None, "label": None, "role": None, "text": None,
                          "stance": "supports", "link": "document", "references": view["references"]})
     # Only evidence notes support a claim; an editor's identification or a pointer is shown, not counted.
-    supporting = [e for e in evidence if e.get("role") in SUPPORTING_ROLES]
+    supporting = [e for e in evidence if e["role"] is None or e["role"] in SUPPORTING_ROLES]  # None: before roles
     if any(e["references"] for e in supporting):
-        support = "archival"
+        support = Support.ARCHIVAL
     elif supporting:
-        support = "published"
+        support = Support.PUBLISHED
     else:
-        support = "none"
+        support = Support.NONE
     doccano = None
     project = projects.get(claim.doccano_project_id)
     if project is not None and claim.doccano_span_id is not None:
@@ -286,7 +285,7 @@ def claim_record(claim: Any, view: dict[str, Any], notes: dict[int, dict[str, An
         "created_at": iso(claim.created_at), "updated_at": iso(claim.updated_at),
         "guidelines_version": claim.guidelines_version, "doccano": doccano,
         "evidence": evidence, "support": support,
-        **({"adjudicated_from": list(claim.adjudicated_from or [])} if claim.origin == "adjudicated" else {}),
+        **({"adjudicated_from": list(claim.adjudicated_from or [])} if claim.origin == Origin.ADJUDICATED else {}),
     }
 
 
@@ -336,7 +335,7 @@ def webanno_item(c: dict[str, Any], text: str, toolkit_version: str) -> dict[str
             ],
         },
     }
-    item["creator"] = ({"type": "Person", "name": c["annotator"]} if c["annotator"] and c["origin"] != "suggested"
+    item["creator"] = ({"type": "Person", "name": c["annotator"]} if c["annotator"] and c["origin"] != Origin.SUGGESTED
                        else {"type": "Software", "name": f"historians-toolkit {toolkit_version}"})
     return item
 

@@ -98,3 +98,7 @@ class NoteRole(StrEnum):
     EDITORIAL = "editorial"  # identifies, explains, "Not printed": no source, no pointer
     CROSS_REFERENCE = "cross-reference"  # points to another place of the publication
     MIXED = "mixed"  # more than one of the above
+
+
+# The roles of a note that can support a claim: one rule, for suggestions, export and audit.
+SUPPORTING_ROLES = (NoteRole.EVIDENCE, NoteRole.MIXED)

@@ -17,6 +17,7 @@ from toolkit.parsing.archives import Archives, Reference
 from toolkit.parsing.citations import ParsedNote, effective_references, parse_notes
 from toolkit.parsing.footnotes import MARKER_WITHOUT_NOTE, NOTE_WITHOUT_MARKER
 from toolkit.parsing.layout import Layout
+from toolkit.terms import SUPPORTING_ROLES
 from toolkit.parsing.sentences import split_sentences
 
 if TYPE_CHECKING:
@@ -152,9 +153,6 @@ def _is_header(layout: Layout, start: int, end: int, heads: list[tuple[int, int]
         return False
     return bool(FILE_LINE.fullmatch(line) or BRACKETED.fullmatch(line) or DATELINE.match(line)
                 or len(line.split()) < 12)
-
-
-SUPPORTING_ROLES = ("evidence", "mixed")  # the note roles that can support a claim
 
 
 def suggest_claims(doc: ParsedDocument, heads: list[tuple[int, int]]) -> list[SuggestedClaim]:
