@@ -49,6 +49,7 @@ from toolkit.doccano.gateway import DoccanoServer
 from toolkit.doccano.load import Payload, load_payloads
 from toolkit.doccano.push import find_local_project, project_lock
 from toolkit.errors import ProjectNotFoundError
+from toolkit.faults import fault_point
 from toolkit.models import (
     Claim,
     DoccanoExample,
@@ -122,6 +123,7 @@ def _pull(engine: Engine, gateway: DoccanoServer, project: str, annotations_dir:
     names = gateway.label_names(project_id)
     users = gateway.usernames()
     exported = gateway.export_examples(project_id)
+    fault_point("pull:after-export")  # test-only: a no-op unless $TOOLKIT_FAULT_POINT names it
     report.examples = len(exported)
     team = annotator is not None
     confirmed = gateway.confirmed_examples(project_id) if team else set()
@@ -201,6 +203,7 @@ def _pull(engine: Engine, gateway: DoccanoServer, project: str, annotations_dir:
             report.fetched += 1
             spans_raw = gateway.list_spans(project_id, example_id)
             relations_raw = gateway.list_relations(project_id, example_id)
+            fault_point("pull:after-fetch")  # test-only (toolkit.faults)
             for s in spans_raw:
                 s["label"] = names["span"].get(s["label"], str(s["label"]))
                 s["user"] = users.get(s["user"], f"user {s['user']}")
@@ -233,6 +236,7 @@ def _pull(engine: Engine, gateway: DoccanoServer, project: str, annotations_dir:
             session.execute(update(DoccanoProject).where(DoccanoProject.id == local.id)
                             .values(url=gateway.server_id))
         _write_plan(session, plan, local.id, now, report)  # type: ignore[arg-type]
+        fault_point("pull:before-commit")  # test-only (toolkit.faults)
     report.annotators = sorted(plan.annotators)
     return report
 

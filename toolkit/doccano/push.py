@@ -39,6 +39,7 @@ from toolkit.doccano.example_layout import CLAIM, SUGGESTED_CLAIM, expected_sign
 from toolkit.doccano.gateway import DoccanoServer
 from toolkit.doccano.identity import server_identity
 from toolkit.doccano.load import Payload, load_payloads
+from toolkit.faults import fault_point
 from toolkit.guidelines import Guidelines, load_guidelines
 from toolkit.models import DoccanoExample, DoccanoProject, DocumentVersion, GuidelinePush, PushRecord, utcnow
 from toolkit.store import transaction
@@ -205,6 +206,7 @@ def _push(engine: Engine, gateway: DoccanoServer, project: str, documents: list[
                 gateway.set_guideline(project_id, guidelines.text)
     report.project_id = project_id
     labels = gateway.ensure_labels(project_id, team) if not dry_run else {}
+    fault_point("push:before-import")  # test-only: a no-op unless $TOOLKIT_FAULT_POINT names it
 
     # What the server holds, by the SHA-256 in each example's meta.
     exported = gateway.export_examples(project_id) if remote is not None else []
@@ -226,6 +228,7 @@ def _push(engine: Engine, gateway: DoccanoServer, project: str, documents: list[
 
     apply_push(gateway, project_id, labels, plan, report, chunk_size=chunk_size, progress=progress,
                scratch=scratch or scratch_folder())
+    fault_point("push:before-record")  # test-only (toolkit.faults)
     _record_push(engine, gateway, project, project_id, guidelines, suggest, plan, report)
     return report
 
@@ -345,6 +348,7 @@ def apply_push(gateway: DoccanoServer, project_id: int, labels: dict[str, dict[s
         finally:
             path.unlink(missing_ok=True)
         done += len(chunk)
+        fault_point("push:after-chunk")  # test-only (toolkit.faults)
         report.imported = done
         if progress:
             progress("import", done, len(plan.missing))
