@@ -177,7 +177,7 @@ class Layout:
     repairs: list[Repair] = field(default_factory=list)
 
     def page_at(self, offset: int) -> str | None:
-        return _page_of(self.pages, offset)
+        return page_of(self.pages, offset)
 
 
 def split_blocks(source: str) -> list[Block]:
@@ -356,7 +356,7 @@ def parse_layout(source: str) -> Layout:
         prev = block
 
     text, offsets = builder.build()
-    _infer_first_page(pages, text)
+    infer_first_page(pages, text)
     starts = [p.start for p in pages]
     for m in markers:
         k = bisect_right(starts, m.start)
@@ -575,7 +575,7 @@ def _build_note(source: str, block: Block) -> Note:
     return Note(block.label or "", block.start, block.end, text, offsets)
 
 
-def _infer_first_page(pages: list[PageStart], text: str) -> None:
+def infer_first_page(pages: list[PageStart], text: str) -> None:
     """Text before the first page break is on the page before it."""
     if not pages or pages[0].start == 0 or not text[: pages[0].start].strip():
         return
@@ -584,7 +584,7 @@ def _infer_first_page(pages: list[PageStart], text: str) -> None:
         pages.insert(0, PageStart(str(int(label) - 1), 0, 0, inferred=True))
 
 
-def _page_of(pages: list[PageStart], offset: int) -> str | None:
+def page_of(pages: list[PageStart], offset: int) -> str | None:
     label = None
     for page in pages:
         if page.start <= offset:

@@ -114,15 +114,17 @@ class TextBuilder:
         if end <= start:
             return
         text = self.source[start:end]
-        self._append(text, start, end, copy=True)
+        self.append(text, start, end, copy=True)
 
     def replace(self, text: str, start: int, end: int) -> None:
         """Append `text` standing for source[start:end] (either may be empty)."""
         if not text:
             return
-        self._append(text, start, end, copy=False)
+        self.append(text, start, end, copy=False)
 
-    def _append(self, text: str, s0: int, s1: int, *, copy: bool) -> None:
+    def append(self, text: str, s0: int, s1: int, *, copy: bool) -> None:
+        """Append `text` standing for source[s0:s1]; `copy`: the same text on both sides (a reader
+        whose source is not one string, such as a PDF's lines, says so itself)."""
         n0 = self.length
         n1 = n0 + len(text)
         prev = self.segments[-1] if self.segments else None

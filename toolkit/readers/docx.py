@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from toolkit.parsing.footnotes import MARKER_WITHOUT_NOTE, NOTE_WITHOUT_MARKER
-from toolkit.parsing.layout import SUPERSCRIPT, Footnote, Layout, Marker, Note, PageStart, Paragraph
+from toolkit.parsing.layout import (
+    SUPERSCRIPT, Footnote, Layout, Marker, Note, PageStart, Paragraph, infer_first_page, page_of,
+)
 from toolkit.readers.base import Anchor, ReadDocument, ReaderError
 from toolkit.readers.tei import _Flow, _trim_spans, squash
 from toolkit.terms import Format
@@ -223,7 +225,7 @@ class _Builder:
             return
         b = self.flow.builder
         if b.length:
-            b._append("\n\n", para.start, para.start, copy=False)
+            b.append("\n\n", para.start, para.start, copy=False)
         self.flow.pending = None
         self.flow.start = b.length
         self.open = True
@@ -240,10 +242,10 @@ class _Builder:
                         self.footnotes.append(Footnote(len(self.footnotes) + 1, None, note,
                                                        [NOTE_WITHOUT_MARKER]))
         text, offsets = self.flow.builder.build()
-        _infer_first_page(self.pages, text)
+        infer_first_page(self.pages, text)
         for fn in self.footnotes:
             if fn.marker is not None:
-                fn.marker.page = _page_of(self.pages, fn.marker.start)
+                fn.marker.page = page_of(self.pages, fn.marker.start)
         missing = [fn for fn in self.footnotes if fn.note is None]
         if missing:
             self.problems.append(f"{len(missing)} note reference(s) without a note in the file: "
@@ -290,7 +292,7 @@ class _Builder:
         self.flow.breaks = []
         at = para.start + offset
         start = b.length
-        b._append(label.translate(SUPERSCRIPT), at, at, copy=False)
+        b.append(label.translate(SUPERSCRIPT), at, at, copy=False)
         marker = Marker(label, "docx", at, at, start, b.length)
         seq = len(self.footnotes) + 1
         note_paras = self.notes[kind].get(note_id)
@@ -328,20 +330,3 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _infer_first_page(pages: list[PageStart], text: str) -> None:
-    """Text before the first [Page N] is on the page before it."""
-    if not pages or pages[0].start == 0 or not text[: pages[0].start].strip():
-        return
-    label = pages[0].label
-    if label.isdigit() and int(label) > 1:
-        pages.insert(0, PageStart(str(int(label) - 1), 0, 0, inferred=True))
-
-
-def _page_of(pages: list[PageStart], offset: int) -> str | None:
-    label = None
-    for page in pages:
-        if page.start <= offset:
-            label = page.label
-        else:
-            break
-    return label

@@ -36,7 +36,9 @@ from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 
 from toolkit.parsing.footnotes import MARKER_WITHOUT_NOTE, NOTE_WITHOUT_MARKER
-from toolkit.parsing.layout import SUPERSCRIPT, Footnote, Layout, Marker, Note, PageStart, Paragraph
+from toolkit.parsing.layout import (
+    SUPERSCRIPT, Footnote, Layout, Marker, Note, PageStart, Paragraph, infer_first_page, page_of,
+)
 from toolkit.parsing.offsets import TextBuilder
 from toolkit.readers.base import Anchor, ReadDocument, ReaderError, decode_text
 from toolkit.terms import Format
@@ -580,16 +582,15 @@ class HtmlReader:
         walker.walk(body)
         walker.finish(body.end)
         text, offsets = builder.build()
-        from toolkit.parsing.layout import _infer_first_page  # the text reader's rule
 
-        _infer_first_page(self.pages, text)
+        infer_first_page(self.pages, text)
         problems: list[str] = []
         footnotes: list[Footnote] = []
         notes: dict[int, Note] = {}
         used: set[int] = set()
         for k, ref in enumerate(self.refs):
             target = self.ids.get(ref.target)
-            ref.marker.page = _page_of(self.pages, ref.marker.start)
+            ref.marker.page = page_of(self.pages, ref.marker.start)
             if target is None:
                 footnotes.append(Footnote(k + 1, ref.marker, None, [MARKER_WITHOUT_NOTE]))
                 problems.append(f"marker {ref.marker.printed} at line {self.line_of(ref.node.start)} links to "
@@ -663,13 +664,6 @@ class HtmlReader:
                 doc.meta["url"] = n.attrs["href"]
                 break
 
-
-def _page_of(pages: list[PageStart], offset: int) -> str | None:
-    label = None
-    for page in pages:
-        if page.start <= offset:
-            label = page.label
-    return label
 
 
 def read(data: bytes, name: str = "") -> list[ReadDocument]:

@@ -34,7 +34,9 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 
 from toolkit.parsing.footnotes import MARKER_WITHOUT_NOTE, NOTE_WITHOUT_MARKER
-from toolkit.parsing.layout import SUPERSCRIPT, Footnote, Layout, Marker, Note, PageStart, Paragraph
+from toolkit.parsing.layout import (
+    SUPERSCRIPT, Footnote, Layout, Marker, Note, PageStart, Paragraph, infer_first_page, page_of,
+)
 from toolkit.parsing.offsets import TextBuilder
 from toolkit.readers.base import ReadDocument, decode_text
 from toolkit.terms import Format
@@ -767,9 +769,8 @@ class MarkdownReader:
                 builder.segments.pop()
                 builder.length -= 2
         text, offsets = builder.build()
-        from toolkit.parsing.layout import _infer_first_page  # the text reader's rule
 
-        _infer_first_page(self.pages, text)
+        infer_first_page(self.pages, text)
 
         notes: dict[str, Note] = {}
         lines: dict[str, int] = {}
@@ -783,7 +784,7 @@ class MarkdownReader:
         used: set[str] = set()
         footnotes: list[Footnote] = []
         for k, ref in enumerate(self.refs):
-            ref.marker.page = _page_of(self.pages, ref.marker.start)
+            ref.marker.page = page_of(self.pages, ref.marker.start)
             if ref.label is None:
                 footnotes.append(Footnote(k + 1, ref.marker, ref.inline_note, []))
             elif ref.label in notes:
@@ -826,13 +827,6 @@ class MarkdownReader:
         text, offsets = nb.build()
         return Note(d.label, d.start, d.end, text, offsets, sorted(ne.emphasis))
 
-
-def _page_of(pages: list[PageStart], offset: int) -> str | None:
-    label = None
-    for page in pages:
-        if page.start <= offset:
-            label = page.label
-    return label
 
 
 def _link_labels(source: str, start: int) -> set[str]:

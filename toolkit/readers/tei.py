@@ -18,7 +18,7 @@ import re
 from bisect import bisect_right
 from typing import Any
 
-from toolkit.parsing.layout import SUPERSCRIPT, Footnote, Layout, Marker, Note, PageStart, Paragraph
+from toolkit.parsing.layout import SUPERSCRIPT, Footnote, Layout, Marker, Note, PageStart, Paragraph, page_of
 from toolkit.parsing.offsets import TextBuilder
 from toolkit.readers.base import Anchor, ReadDocument, ReaderError
 from toolkit.terms import Format
@@ -214,13 +214,13 @@ class _Flow:
     def word(self, text: str, s0: int, s1: int, copy: bool = True) -> None:
         b = self.builder
         if self.pending is not None and b.length > self.start:
-            b._append(" ", self.pending[0], self.pending[1], copy=False)
+            b.append(" ", self.pending[0], self.pending[1], copy=False)
         self.pending = None
         if self.breaks:
             for label, at in self.breaks:
                 self.page_sink(label, b.length, at)
             self.breaks = []
-        b._append(text, s0, s1, copy=copy)
+        b.append(text, s0, s1, copy=copy)
 
 
 class _Walker:
@@ -270,7 +270,7 @@ class _Walker:
             return
         b = self.flow.builder
         if b.length:
-            b._append("\n\n", self.pos, self.pos, copy=False)
+            b.append("\n\n", self.pos, self.pos, copy=False)
         self.flow.pending = None
         self.flow.start = b.length
         self.open = True
@@ -305,7 +305,7 @@ class _Walker:
         for fn in self.footnotes:
             m = fn.marker
             assert m is not None
-            m.page = _page_of(self.pages, m.start)
+            m.page = page_of(self.pages, m.start)
         layout = Layout(text, offsets, self.paragraphs, self.footnotes, self.pages)
         doc = ReadDocument(layout, source, Format.TEI, title=self.title, date=self.date,
                            file_numbers=self.file_numbers, anchors=self.anchors, problems=self.problems)
@@ -419,7 +419,7 @@ class _Walker:
         self.flow.breaks = []
         rendered = label.translate(SUPERSCRIPT) if label.isdigit() else label
         m_start = b.length
-        b._append(rendered, self.pos, self.pos, copy=False)
+        b.append(rendered, self.pos, self.pos, copy=False)
         marker = Marker(label, "tei", self.pos, self.pos, m_start, b.length)
         note_flow = _Flow()
         note_start = self.pos
@@ -477,12 +477,3 @@ def _trim_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]
             trimmed.append((s, e))
     return trimmed
 
-
-def _page_of(pages: list[PageStart], offset: int) -> str | None:
-    label = None
-    for page in pages:
-        if page.start <= offset:
-            label = page.label
-        else:
-            break
-    return label
