@@ -9,7 +9,10 @@ import pytest
 from sqlmodel import Session, select
 
 from conftest import corpus_path
+from toolkit.audit import audit_store
+from toolkit.export import Filters, build_dataset, validate_export
 from toolkit.ingest import ingest_paths
+from toolkit.views import document_view, find_version
 from toolkit.leads import citations_to_resolve, stored_documents, update_leads
 from toolkit.models import Citation, DocumentVersion, Footnote, Lead
 from toolkit.parsing.leads import Cited, Stored, resolve_leads, sibling_volume
@@ -72,6 +75,17 @@ def test_a_volume_ingested_after_the_article_is_led_to(engine, tmp_path) -> None
         # and a second run does not double them
         update_leads(s)
         assert len(s.exec(select(Lead)).all()) == 1
+
+        # inspect --json and the export show it; the audit counts the source cited
+        view = document_view(s, find_version(s, "article"))
+        assert view["footnotes"][0]["citations"][0]["leads_to"] == [
+            {"version_id": target.id, "document": target.document_id, "part": None, "how": "file-number",
+             "detail": "861.00/763"}]
+        dataset = build_dataset(s, Filters(include_suggested=True))
+        assert validate_export(dataset, "json") == []
+        report = audit_store(s, Filters(include_suggested=True)).to_json()
+        assert [(r["document"], r["citations"], r["citing_documents"]) for r in report["cited_sources"]] == [
+            (target.document_id, 1, 1)]
 
 
 def _pages_of_documents(xml: bytes) -> dict[str, set[str]]:

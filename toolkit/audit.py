@@ -63,6 +63,8 @@ class AuditReport:
     # Scholarship's claims and the statements inside primary sources, apart: one must not drown
     # the other (a FRUS volume's telegrams would fill the archive chart with one bar).
     groups: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Each stored primary source that citations lead to (toolkit.leads), and how often it is cited.
+    cited_sources: list[dict[str, Any]] = field(default_factory=list)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -74,7 +76,7 @@ class AuditReport:
 
     def to_json(self) -> dict[str, Any]:
         return {"claims": self.claims, "support": self.support, "archives": self.archives,
-                "groups": self.groups, "documents": self.documents,
+                "groups": self.groups, "documents": self.documents, "cited_sources": self.cited_sources,
                 "findings": [asdict(f) for f in self.findings], "counts": {s: self.count(s) for s in SEVERITIES}}
 
 
@@ -278,7 +280,34 @@ def audit_store(session: "Session", filters: "Filters | None" = None) -> AuditRe
             row["claims"] += a["claims"]
             row["references"] += a["references"]
     return AuditReport(sum(overall.values()), {k: overall.get(k, 0) for k in SUPPORT_LEVELS},
-                       _ordered(list(both.values())), documents, findings, groups)
+                       _ordered(list(both.values())), documents, findings, groups,
+                       cited_sources(session, names))
+
+
+def cited_sources(session: "Session", citing: list[str] | None = None) -> list[dict[str, Any]]:
+    """Each stored primary source (current version) that citations lead to: how many citations,
+    notes and documents cite it (of the `citing` documents only, when given), most cited first."""
+    from sqlalchemy import distinct, func, select
+    from sqlalchemy.orm import aliased
+
+    from toolkit.models import Citation, DocumentVersion, Footnote, Lead
+
+    source, cites = aliased(DocumentVersion), aliased(DocumentVersion)
+    query = (select(source.document_id, source.id, source.title, source.part,
+                    func.count(distinct(Lead.citation_id)), func.count(distinct(Footnote.id)),
+                    func.count(distinct(cites.document_id)))
+             .join(source, source.id == Lead.version_id)
+             .join(Citation, Citation.id == Lead.citation_id)
+             .join(Footnote, Footnote.id == Citation.footnote_id)
+             .join(cites, cites.id == Footnote.version_id)
+             .where(source.kind == "primary-source", source.is_current, cites.is_current)
+             .group_by(source.document_id, source.id, source.title, source.part))
+    if citing is not None:
+        query = query.where(cites.document_id.in_(citing))  # type: ignore[attr-defined]
+    rows = [{"document": doc, "version_id": vid, "title": title, "part": part, "citations": n,
+             "notes": notes, "citing_documents": docs}
+            for doc, vid, title, part, n, notes, docs in session.execute(query)]
+    return sorted(rows, key=lambda r: (-r["citations"], r["document"]))
 
 
 SUPPORT_LEVELS = ("archival", "published", "none")
