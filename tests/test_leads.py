@@ -164,3 +164,32 @@ def test_frus_cross_references_lead_to_the_right_document(engine) -> None:
     assert total >= 60
     assert right / total >= 0.95, misses[:10]
     assert right_text / total >= 0.95
+
+
+def _quoting(tmp_path, name: str, claim: str, note: str):
+    path = tmp_path / f"{name}.txt"
+    path.write_text(f"Title\n\n{claim}<sup>1</sup>\n\n1. {note}\n", encoding="utf-8")
+    return path
+
+
+def test_quotes_checked_in_the_document_cited(engine, tmp_path) -> None:
+    """A claim quoting the telegram it cites by file number: found (also with OCR-like slips);
+    a misquotation is A110; words found on another page than the note cites are A111."""
+    note = "Francis to Lansing, December 2, 1917, File No. 861.00/763{}."
+    articles = [
+        _quoting(tmp_path, "right", "Judson told Trotsky that “the time for protests and threats addressed to "
+                 "the Soviet authority is over.”", note.format("")),
+        _quoting(tmp_path, "noisy", "Judson told Trotsky that “the tyme for protests and threats adressed to "
+                 "the Soviet authority was over.”", note.format("")),
+        _quoting(tmp_path, "wrong", "Judson told Trotsky that “the time for peace and friendship with the "
+                 "Soviet people has come.”", note.format("")),
+        _quoting(tmp_path, "paged", "Trotsky found that “the formal side of the matter is not interesting.”",
+                 note.format(", p. 282")),
+        _quoting(tmp_path, "paged-right", "Trotsky found that “the formal side of the matter is not interesting.”",
+                 note.format(", p. 283")),
+    ]
+    ingest_paths(engine, articles + [corpus_path("seeds", "frus-1918-russia-861.00-763.txt")])
+    with Session(engine) as s:
+        report = audit_store(s, Filters(include_suggested=True))
+    got = sorted((f.document, f.code) for f in report.findings if f.code in ("A110", "A111"))
+    assert got == [("paged", "A111"), ("wrong", "A110")], [f for f in report.findings if f.code >= "A110"]
