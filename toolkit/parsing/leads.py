@@ -36,7 +36,7 @@ TARGET = re.compile(r"^(?P<vol>[^#\s]*)#(?:pg_(?P<page>[\w]+)|(?P<part>d\d+\w*))
 # "ante, p. 283", "Post, pp. 118 and 113", "vol. ii, p. 28", "vol. i, pp. 5-6"
 PAGE_REF = re.compile(
     r"\b(?:(?P<dir>ante|post|supra|infra)\b[,:]?\s*|vol\.\s*(?P<vol>[ivx]+|\d+)\s*,\s*)"
-    r"pp?\.\s*(?P<pages>\d+(?:\s*(?:,|and|[-–])\s*\d+)*)", re.I)
+    r"pp?\.\s*(?P<pages>\d+(?:\s*(?:,\s*and|,|and|[-–])\s*\d+)*)", re.I)
 FOREIGN_RELATIONS = re.compile(
     r"Foreign Relations(?: of the United States)?,?\s+(?P<year>1[89]\d\d)(?:[-–]\d+)?,?\s*(?P<name>[A-Z][a-z]+)?"
     r"(?:,\s*(?:the\s+)?[A-Z][\w ]*?)?,?\s*vol\.\s*(?P<vol>[ivxIVX]+|\d+)\s*,\s*pp?\.\s*(?P<pages>\d+)")
