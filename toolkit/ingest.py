@@ -292,8 +292,11 @@ def ingest_paths(
     stored = [r for slot in results if slot is not None for r in slot if r.status in (ADDED, NEW_VERSION)]
     if stored and not interrupted:
         # Where citations lead, over the whole store: the new documents may be cited, or cite.
-        with transaction(engine) as session:
-            update_leads(session)
+        try:
+            with transaction(engine) as session:
+                update_leads(session)
+        except KeyboardInterrupt:  # the documents are stored; the leads stay as they were
+            interrupted = True
     return IngestReport([r for slot in results if slot is not None for r in slot], interrupted)
 
 
