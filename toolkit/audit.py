@@ -14,6 +14,8 @@ scripts and tests may rely on; their wording may change, the codes do not:
     A107 warning  note-without-marker  a note whose marker was not found
     A108 info     unused-note          a note that no claim of its document uses
     A109 error    stale-offsets        a claim whose text is not at its offsets in the current version
+    A110 warning  quote-not-found      words a claim or its note quotes are not in the stored document cited
+    A111 info     quote-on-other-page  the quoted words are in the document cited, on another page than the note's
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ CODES: dict[str, tuple[str, str]] = {
     "A107": ("note-without-marker", "warning"),
     "A108": ("unused-note", "info"),
     "A109": ("stale-offsets", "error"),
+    "A110": ("quote-not-found", "warning"),
+    "A111": ("quote-on-other-page", "info"),
 }
 
 
@@ -65,6 +69,8 @@ class AuditReport:
     # Scholarship's claims and the statements inside primary sources, apart: one must not drown
     # the other (a FRUS volume's telegrams would fill the archive chart with one bar).
     groups: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Each stored primary source that citations lead to (toolkit.leads), and how often it is cited.
+    cited_sources: list[dict[str, Any]] = field(default_factory=list)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -76,7 +82,7 @@ class AuditReport:
 
     def to_json(self) -> dict[str, Any]:
         return {"claims": self.claims, "support": self.support, "archives": self.archives,
-                "groups": self.groups, "documents": self.documents,
+                "groups": self.groups, "documents": self.documents, "cited_sources": self.cited_sources,
                 "findings": [asdict(f) for f in self.findings], "counts": {s: self.count(s) for s in SEVERITIES}}
 
 
@@ -264,6 +270,9 @@ def audit_store(session: "Session", filters: "Filters | None" = None) -> AuditRe
                                          f"“{_excerpt(text, 50)}” was made on version {version}; the current "
                                          f"version ({now[0]}) has other text at {start}-{end}: re-annotate it"))
 
+    # A110, A111: words quoted by a claim or its note, looked up in the stored documents the note leads to.
+    findings += quote_findings(session, c, supporting)
+
     titles = dict(session.execute(select(DocumentVersion.document_id, DocumentVersion.title).where(
         DocumentVersion.is_current, DocumentVersion.document_id.in_(docs_with_claims))).all())
     documents = []
@@ -286,7 +295,92 @@ def audit_store(session: "Session", filters: "Filters | None" = None) -> AuditRe
             row["claims"] += a["claims"]
             row["references"] += a["references"]
     return AuditReport(sum(overall.values()), {k: overall.get(k, 0) for k in SUPPORT_LEVELS},
-                       _ordered(list(both.values())), documents, findings, groups)
+                       _ordered(list(both.values())), documents, findings, groups,
+                       cited_sources(session, names))
+
+
+def quote_findings(session: "Session", c: Any, supporting: Any) -> list[Finding]:
+    """A110 when quoted words are in none of the stored documents the claim's notes lead to;
+    A111 when they are, but not on the page the note cites."""
+    import re
+
+    from sqlalchemy import select
+
+    from toolkit.chunks import chunked
+    from toolkit.models import Citation, DocumentVersion, EvidenceLink, Footnote, Lead
+    from toolkit.parsing.quotes import find_quote, page_at, quotes_in
+
+    rows = list(session.execute(
+        select(c.c.id, c.c.document, c.c.text, Footnote.id, Footnote.label, Footnote.note_text)
+        .join(EvidenceLink, EvidenceLink.claim_id == c.c.id)
+        .join(Footnote, Footnote.id == EvidenceLink.footnote_id).where(supporting)))
+    rows = [r for r in rows if quotes_in(r[2]) or quotes_in(r[5] or "")]
+    if not rows:
+        return []
+    leads: dict[str, list[tuple[str, str | None]]] = defaultdict(list)  # footnote -> (version, page cited)
+    for chunk in chunked(sorted({r[3] for r in rows})):
+        for fid, pages, vid, detail in session.execute(
+                select(Citation.footnote_id, Citation.pages, Lead.version_id, Lead.detail)
+                .join(Lead, Lead.citation_id == Citation.id).where(Citation.footnote_id.in_(chunk))):  # type: ignore[attr-defined]
+            cited = re.search(r"\bp\.\s*(\w+)", detail or "") if detail and " p. " in detail else None
+            cited = cited or re.search(r"\bpp?\.\s*(\w+)", pages or "")
+            leads[fid].append((vid, cited.group(1) if cited else None))
+    targets = {vid: (text, pages) for vid, text, pages in session.execute(
+        select(DocumentVersion.id, DocumentVersion.text, DocumentVersion.pages).where(
+            DocumentVersion.id.in_(sorted({v for ls in leads.values() for v, _ in ls}))))} if leads else {}  # type: ignore[attr-defined]
+    out: list[Finding] = []
+    seen: set[tuple] = set()
+    for claim_id, doc, claim_text, fid, label, note_text in rows:
+        if not leads.get(fid):
+            continue
+        for quote in quotes_in(claim_text) + quotes_in(note_text or ""):
+            if (claim_id, fid, quote) in seen:
+                continue
+            seen.add((claim_id, fid, quote))
+            found = []
+            for vid, cited in leads[fid]:
+                text, pages = targets[vid]
+                hit = find_quote(quote, text)
+                if hit is not None:
+                    found.append((vid, cited, {page_at(pages, hit[0]), page_at(pages, max(hit[0], hit[1] - 1))}, hit))
+            if not found:
+                out.append(_finding("A110", doc, claim_id, label,
+                                    f"“{_excerpt(quote, 50)}” is not in the document{'s' if len(leads[fid]) > 1 else ''} "
+                                    f"note {label} cites ({', '.join(v for v, _ in leads[fid])})"))
+                continue
+            if any(cited is None or cited in on or None in on for _, cited, on, _ in found):  # unknown: no finding
+                continue
+            vid, cited, on, hit = found[0]
+            printed = ", ".join(sorted(p for p in on if p)) or "an unnumbered page"
+            out.append(_finding("A111", doc, claim_id, label,
+                                f"“{_excerpt(quote, 50)}” is on p. {printed} of {vid}, not p. {cited} as note {label} says"))
+    return out
+
+
+def cited_sources(session: "Session", citing: list[str] | None = None) -> list[dict[str, Any]]:
+    """Each stored primary source (current version) that citations lead to: how many citations,
+    notes and documents cite it (of the `citing` documents only, when given), most cited first."""
+    from sqlalchemy import distinct, func, select
+    from sqlalchemy.orm import aliased
+
+    from toolkit.models import Citation, DocumentVersion, Footnote, Lead
+
+    source, cites = aliased(DocumentVersion), aliased(DocumentVersion)
+    query = (select(source.document_id, source.id, source.title, source.part,
+                    func.count(distinct(Lead.citation_id)), func.count(distinct(Footnote.id)),
+                    func.count(distinct(cites.document_id)))
+             .join(source, source.id == Lead.version_id)
+             .join(Citation, Citation.id == Lead.citation_id)
+             .join(Footnote, Footnote.id == Citation.footnote_id)
+             .join(cites, cites.id == Footnote.version_id)
+             .where(source.kind == "primary-source", source.is_current, cites.is_current)
+             .group_by(source.document_id, source.id, source.title, source.part))
+    if citing is not None:
+        query = query.where(cites.document_id.in_(citing))  # type: ignore[attr-defined]
+    rows = [{"document": doc, "version_id": vid, "title": title, "part": part, "citations": n,
+             "notes": notes, "citing_documents": docs}
+            for doc, vid, title, part, n, notes, docs in session.execute(query)]
+    return sorted(rows, key=lambda r: (-r["citations"], r["document"]))
 
 
 SUPPORT_LEVELS = tuple(Support)

@@ -8,7 +8,7 @@ written at all; otherwise the file appears whole, by an atomic rename, with the
 schema beside it. `build_dataset` gathers the same pieces into one dict, for
 small stores and tests.
 
-The data contract (schema 2.0.0, see CHANGELOG.md): claims and documents join on
+The data contract (schema 2.1.0, see CHANGELOG.md): claims and documents join on
 `version_id`; evidence and notes on `note_id`.
 """
 
@@ -40,7 +40,7 @@ from toolkit.provenance import file_selectors, locate
 from toolkit.terms import SUPPORTING_ROLES, ClaimStatus, ExportFormat, Origin, Support
 from toolkit.views import document_views, find_version, iso
 
-SCHEMA_VERSION = "2.0.0"
+SCHEMA_VERSION = "2.1.0"
 FORMATS = tuple(ExportFormat)
 QUOTE_CONTEXT = 32  # characters of prefix and suffix in a TextQuoteSelector
 SLICE = 50  # documents read from the store at a time

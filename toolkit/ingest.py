@@ -39,6 +39,7 @@ from toolkit.archives_config import load_archives
 from toolkit.parsing.archives import Archives
 from toolkit.parsing.document import KINDS, ParsedDocument, analyze, document_problems
 from toolkit.readers import SUFFIXES, ReaderError, read_bytes
+from toolkit.leads import update_leads
 from toolkit.store import transaction
 from toolkit.terms import Format
 from toolkit.writer import ADDED, NEW_VERSION, Written, write_documents  # noqa: F401  (statuses, re-exported)
@@ -288,6 +289,14 @@ def ingest_paths(
     finally:
         parsed.close()  # stop the workers now, while they can still be stopped cleanly
     emit_ready()
+    stored = [r for slot in results if slot is not None for r in slot if r.status in (ADDED, NEW_VERSION)]
+    if stored and not interrupted:
+        # Where citations lead, over the whole store: the new documents may be cited, or cite.
+        try:
+            with transaction(engine) as session:
+                update_leads(session)
+        except KeyboardInterrupt:  # the documents are stored; the leads stay as they were
+            interrupted = True
     return IngestReport([r for slot in results if slot is not None for r in slot], interrupted)
 
 

@@ -9,6 +9,8 @@
         └── Claim                 a span of the text claimed to be true (suggested or annotated)
             └── EvidenceLink      claim -> footnote, with stance and how the link was made
 
+    Lead                a citation resolved to a stored document (page, TEI target, file number)
+
     Assignment          a document version given to one annotator of a team project (`toolkit push --annotators`)
 
     DoccanoProject      a project on a doccano server that documents were pushed to
@@ -293,3 +295,19 @@ class Assignment(SQLModel, table=True):
     annotator: str
     version_id: str = Field(foreign_key="document_version.id", index=True)
     assigned_at: datetime = Field(default_factory=utcnow)
+
+
+class Lead(SQLModel, table=True):
+    """A citation resolved to a document in the store: "ante, p. 283", a TEI <ref>, "File No. 861.00/763".
+
+    Worked out over the whole store after each ingest (`toolkit.leads`), so that a volume
+    ingested after the article that cites it is found; `how`: tei-target, page, file-number,
+    telegram (see `toolkit.parsing.leads`)."""
+
+    __table_args__ = (UniqueConstraint("citation_id", "version_id"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    citation_id: str = Field(foreign_key="citation.id", index=True)
+    version_id: str = Field(foreign_key="document_version.id", index=True)  # the document led to
+    how: str = Field(max_length=16)
+    detail: Optional[str] = None  # what was matched: "frus1918Russiav03 p. 283", "861.00/763", a TEI target

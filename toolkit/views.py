@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from toolkit.chunks import chunked
 from toolkit.errors import AmbiguousNameError, NotFoundError
+from toolkit.leads import leads_of
 from toolkit.models import ArchivalReference, Citation, Document, DocumentVersion, Footnote, Reach
 from toolkit.provenance import locate
 
@@ -88,7 +89,8 @@ def document_views(session: Session, versions: list[DocumentVersion]) -> list[di
             own_refs[r.version_id].append(r)
     for cits in citations.values():
         cits.sort(key=lambda c: c.seq)
-    return [_view(dv, sorted(footnotes[dv.id], key=lambda f: f.seq), citations, reach, own_refs[dv.id])
+    leads = leads_of(session, [c.id for cits in citations.values() for c in cits])
+    return [_view(dv, sorted(footnotes[dv.id], key=lambda f: f.seq), citations, reach, own_refs[dv.id], leads)
             for dv in versions]
 
 
@@ -109,7 +111,8 @@ REFERENCE_COLUMNS = [ArchivalReference.version_id, ArchivalReference.archive, Ar
 
 
 def _view(dv: DocumentVersion, footnotes: list[Any], citations: dict[str, list[Any]],
-          reach: dict[str, list[Any]], own_refs: list[Any]) -> dict[str, Any]:
+          reach: dict[str, list[Any]], own_refs: list[Any],
+          leads: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
     """One version as a dict. What a citation reaches was worked out once, at ingest (`Reach`)."""
     out_notes = []
     for f in footnotes:
@@ -131,6 +134,7 @@ def _view(dv: DocumentVersion, footnotes: list[Any], citations: dict[str, list[A
                 "repository": c.repository, "collection_or_series": c.collection_or_series, "unit": c.unit,
                 "item": c.item, "year": c.year, "pages": c.pages, "csl": c.csl,
                 "references": reached_refs,
+                "leads_to": (leads or {}).get(c.id, []),
             })
         marker = None
         if f.marker_start is not None:
