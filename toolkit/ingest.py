@@ -36,10 +36,10 @@ from toolkit.errors import (
 )
 from toolkit.models import DocumentVersion
 from toolkit.archives_config import load_archives
+from toolkit.leads import update_leads
 from toolkit.parsing.archives import Archives
 from toolkit.parsing.document import KINDS, ParsedDocument, analyze, document_problems
 from toolkit.readers import SUFFIXES, ReaderError, read_bytes
-from toolkit.leads import update_leads
 from toolkit.store import transaction
 from toolkit.terms import Format
 from toolkit.writer import ADDED, NEW_VERSION, Written, write_documents  # noqa: F401  (statuses, re-exported)
