@@ -1,3 +1,3 @@
 """Historians' toolkit: claims, evidence and archives in historical writing."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
