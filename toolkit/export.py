@@ -27,6 +27,7 @@ from importlib import resources
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
+import msgspec
 from sqlalchemy import or_
 from sqlalchemy.orm import defer
 from sqlmodel import Session, func, select
@@ -44,6 +45,7 @@ SCHEMA_VERSION = "2.1.0"
 FORMATS = tuple(ExportFormat)
 QUOTE_CONTEXT = 32  # characters of prefix and suffix in a TextQuoteSelector
 SLICE = 50  # documents read from the store at a time
+_ENCODER = msgspec.json.Encoder()
 
 
 # -- the schema -----------------------------------------------------------------------------
@@ -373,7 +375,9 @@ class ExportResult:
 
 
 def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """One item as compact JSON, non-ASCII kept (msgspec: the same text as json.dumps, several
+    times faster, which counts when a dataset has a hundred thousand claims)."""
+    return _ENCODER.encode(value).decode("utf-8")
 
 
 class _Checker:

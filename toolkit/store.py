@@ -86,6 +86,9 @@ def make_engine(url: str, *, create: bool = True, upgrade: bool = True) -> Engin
         kwargs = {"pool_pre_ping": True}
         if backend == "postgresql":
             kwargs["connect_args"] = {"connect_timeout": 10}
+    # JSON columns (flags, chains, CSL-JSON) are read by the hundred thousand in an export:
+    # msgspec decodes them several times faster than the standard library, to the same values.
+    kwargs["json_deserializer"] = _json_decode
     try:
         engine = create_engine(url, **kwargs)
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
@@ -212,6 +215,12 @@ def _backup_sqlite(engine: Engine, revision: str) -> Path | None:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     shutil.copy2(path, target)
     return target
+
+
+def _json_decode(text: str | bytes):  # type: ignore[no-untyped-def]
+    import msgspec
+
+    return msgspec.json.decode(text)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
