@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,3 +131,33 @@ class WebAnnotator:
     def status(self, path: str) -> int:
         """The HTTP status of a GET, without raising."""
         return self.session.get(f"{self.url}/{path}", timeout=30).status_code
+
+
+# Headless Chromium, for the tests that open a page where a person would look (the HTML audit,
+# doccano's web UI). The system's browser, never a downloaded one: this machine's network is
+# closed, so the flags also stop Chromium's own background connections.
+CHROMIUM = Path(os.environ.get("TOOLKIT_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+OUTPUT = Path(__file__).resolve().parents[1] / "output"  # screenshots kept for a person to look at (git ignores it)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """One headless Chromium per module (Playwright gives it a fresh profile folder); skips,
+    saying why, when the browser or the playwright package is missing."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Chromium (apt-get install chromium; .ci/run does) "
+                    "or set TOOLKIT_CHROMIUM to open pages in a browser")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (the test extra)")
+    with sync_api.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=60_000)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def screenshot_path(name: str) -> Path:
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    return OUTPUT / f"{name}.png"
