@@ -57,10 +57,10 @@ def test_preannotations_and_import_record_use_utf16():
     record = import_record(layout, spans, relations, {"document": "d", "version": 1, "sha256": "x", "title": "t"})
     marker = record["entities"][0]
     assert (marker["start_offset"], marker["end_offset"]) == (14, 15)  # one more than Python: the emoji
-    assert record["relations"] == [{"from_id": 3, "to_id": 2, "type": "SUPPORTED_BY"}]
+    assert record["relations"] == [{"from_id": 3, "to_id": 1, "type": "SUPPORTED_BY"}]  # the claim to the marker inside it
     # the export of an untouched example has the same signature as the pre-annotations
     exported = {"entities": [dict(e, id=100 + e["id"]) for e in record["entities"]],
-                "relations": [{"id": 7, "from_id": 103, "to_id": 102, "type": "SUPPORTED_BY"}]}
+                "relations": [{"id": 7, "from_id": 103, "to_id": 101, "type": "SUPPORTED_BY"}]}
     assert exported_signature(exported) == expected_signature(layout, spans, relations)
     exported["relations"] = []
     assert exported_signature(exported) != expected_signature(layout, spans, relations)

@@ -279,9 +279,6 @@ def test_doccano_draws_the_claim_and_evidence_spans_on_the_right_words(article_p
 
 
 @pytest.mark.doccano
-@pytest.mark.xfail(strict=True, reason="a wall of arcs: each suggested claim's SUPPORTED_BY arc runs to its note at "
-                   "the foot of the example, so the arcs pile up over every line between (9 over one line "
-                   "of the sample article); push --suggest has to link to the marker or draw fewer arcs")
 def test_doccano_page_is_readable_without_a_wall_of_arcs(article_page):
     rows, relations = article_page["rows"], article_page["relations"]
     arcs = sum(r["arcs"] for r in rows)

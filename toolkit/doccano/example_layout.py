@@ -113,30 +113,24 @@ def build_layout(body: str, footnotes: list[dict[str, Any]]) -> ExampleLayout:
 
 def preannotations(layout: ExampleLayout, claims: list[tuple[str, int, int, list[int]]],
                    suggest: bool, team: bool = False) -> tuple[list[PreSpan], list[PreRelation]]:
-    """EVIDENCE on every marker and note; with `suggest`, CLAIM spans linked to their notes.
+    """EVIDENCE on every marker and note; with `suggest`, the suggested claims, each linked to
+    the markers inside it: a short arc each, not a wall of arcs down to the notes at the end
+    of the example (which a linked marker stands for: pull reads it as its note).
 
-    `claims` are (claim id, start, end, footnote seqs) of the suggested claims. With `team`
-    (a project of one annotator), suggestions are SUGGESTED_CLAIM spans linked only to the
-    markers inside them: a short arc each, not a wall of arcs down to the notes at the end.
+    `claims` are (claim id, start, end, footnote seqs) of the suggested claims. In a team
+    project (one annotator's), suggestions are SUGGESTED_CLAIM spans, for the annotator to
+    keep (relabel CLAIM) or delete; in a shared project they are CLAIM spans.
     """
-    if team and suggest:
-        spans = [PreSpan(f"m{seq}", s, e, EVIDENCE) for seq, (s, e) in sorted(layout.markers.items())]
-        spans += [PreSpan(f"n{n.seq}", n.start, n.end, EVIDENCE) for n in layout.notes if n.end > n.start]
-        relations = []
-        for claim_id, start, end, seqs in claims:
-            spans.append(PreSpan(f"c{claim_id}", start, end, SUGGESTED_CLAIM))
-            relations += [PreRelation(f"c{claim_id}", f"m{seq}", SUPPORTED_BY) for seq in seqs
-                          if seq in layout.markers and start <= layout.markers[seq][0]
-                          and layout.markers[seq][1] <= end]
-        return spans, relations
     spans = [PreSpan(f"m{seq}", s, e, EVIDENCE) for seq, (s, e) in sorted(layout.markers.items())]
     spans += [PreSpan(f"n{n.seq}", n.start, n.end, EVIDENCE) for n in layout.notes if n.end > n.start]
     relations: list[PreRelation] = []
     if suggest:
-        have_note = {n.seq for n in layout.notes}
+        label = SUGGESTED_CLAIM if team else CLAIM
         for claim_id, start, end, seqs in claims:
-            spans.append(PreSpan(f"c{claim_id}", start, end, CLAIM))
-            relations += [PreRelation(f"c{claim_id}", f"n{seq}", SUPPORTED_BY) for seq in seqs if seq in have_note]
+            spans.append(PreSpan(f"c{claim_id}", start, end, label))
+            relations += [PreRelation(f"c{claim_id}", f"m{seq}", SUPPORTED_BY) for seq in seqs
+                          if seq in layout.markers and start <= layout.markers[seq][0]
+                          and layout.markers[seq][1] <= end]
     return spans, relations
 
 
