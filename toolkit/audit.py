@@ -25,6 +25,7 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from toolkit.parsing.footnotes import MARKER_REPAIRED, MARKER_WITHOUT_NOTE, NOTE_WITHOUT_MARKER
 from toolkit.terms import SUPPORTING_ROLES, ClaimStatus, Origin, Support
 
 if TYPE_CHECKING:
@@ -38,9 +39,9 @@ CODES: dict[str, tuple[str, str]] = {
     "A102": ("published-only", "info"),
     "A103": ("ibid-chain", "info"),
     "A104": ("disputing-note", "warning"),
-    "A105": ("marker-repaired", "info"),
-    "A106": ("marker-without-note", "warning"),
-    "A107": ("note-without-marker", "warning"),
+    "A105": (MARKER_REPAIRED, "info"),
+    "A106": (MARKER_WITHOUT_NOTE, "warning"),
+    "A107": (NOTE_WITHOUT_MARKER, "warning"),
     "A108": ("unused-note", "info"),
     "A109": ("stale-offsets", "error"),
     "A110": ("quote-not-found", "warning"),
@@ -246,11 +247,11 @@ def audit_store(session: "Session", filters: "Filters | None" = None) -> AuditRe
     if names is not None:
         notes_query = notes_query.where(DocumentVersion.document_id.in_(names))
     for doc, label, flags, printed, text, is_unused in session.execute(notes_query):
-        if "marker-repaired" in flags:
+        if MARKER_REPAIRED in flags:
             findings.append(_finding("A105", doc, None, label, f"marker printed {printed} was linked to note {label}"))
-        if "marker-without-note" in flags:
+        if MARKER_WITHOUT_NOTE in flags:
             findings.append(_finding("A106", doc, None, label, f"marker {label} has no note"))
-        if "note-without-marker" in flags:
+        if NOTE_WITHOUT_MARKER in flags:
             findings.append(_finding("A107", doc, None, label, f"note {label} has no marker in the text"))
         if is_unused:
             findings.append(_finding("A108", doc, None, label,
