@@ -108,7 +108,7 @@ def _doccano_round_trip(engine: Engine, echo: Callable[[str], None], names: list
     gateway = DoccanoGateway(resolve_connection())
     pushed = push_documents(engine, gateway, project=DEFAULT_PROJECT, documents=names, suggest=True)
     echo(f"   push: {pushed.imported} imported, {pushed.already_there} already there "
-         f"({pushed.spans} pre-annotated spans, {pushed.relations} links to notes)")
+         f"({pushed.spans} pre-annotated spans, {pushed.relations} claim-to-marker links)")
     pulled = pull_annotations(engine, gateway, project=DEFAULT_PROJECT)
     echo(f"   pull: {pulled.examples} examples, {pulled.claims_added} new claims from annotators, "
          f"{pulled.claims_retracted} retracted" + (f"; {len(pulled.problems)} problems" if pulled.problems else ""))
