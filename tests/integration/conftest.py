@@ -161,3 +161,42 @@ def chromium() -> Iterator[Any]:
 def screenshot_path(name: str) -> Path:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     return OUTPUT / f"{name}.png"
+
+
+@pytest.fixture(scope="module")
+def team_doccano(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Doccano]:
+    """A team server: doccano on a fresh PostgreSQL database, its celery worker on Redis;
+    skipped, saying why, where PostgreSQL or Redis does not answer."""
+    import os
+    import uuid
+
+    psycopg2 = pytest.importorskip("psycopg2", reason="psycopg2 is not installed (the postgres extra)")
+    admin_url = os.environ.get("TOOLKIT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    try:
+        admin = psycopg2.connect(admin_url, connect_timeout=5)
+    except psycopg2.OperationalError as exc:
+        pytest.skip(f"no PostgreSQL server at {admin_url.split('@')[-1]} ({str(exc).strip()[:80]})")
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=3) as probe:
+            probe.sendall(b"PING\r\n")
+            assert probe.recv(16).startswith(b"+PONG")
+    except (OSError, AssertionError) as exc:
+        admin.close()
+        pytest.skip(f"no Redis at 127.0.0.1:6379 ({exc}); start it with `redis-server --daemonize yes`")
+    admin.autocommit = True
+    name = f"toolkit_team_{uuid.uuid4().hex[:10]}"
+    with admin.cursor() as cur:
+        cur.execute(f'CREATE DATABASE "{name}"')
+    install_server(team=True)
+    data_dir = tmp_path_factory.mktemp("team-doccano")
+    database = f"{admin_url.rsplit('/', 1)[0]}/{name}"
+    try:
+        status = start_server(port=free_port(), data_dir=data_dir, database=database,
+                              broker="redis://127.0.0.1:6379/7", workers=2)
+        yield Doccano(status, data_dir)
+    finally:
+        stop_server(data_dir)
+        with admin.cursor() as cur:
+            cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.close()

@@ -26,6 +26,15 @@ DOC = "# Doc {k}\n\nClaim A of doc {k} stands.<sup>1</sup> Claim B of doc {k} is
       "1. PRO F.O. 371/{k}.\n"
 
 
+@pytest.fixture(scope="module", params=["embedded server", "team server"])
+def doccano(request, doccano):  # noqa: F811  (the conftest's embedded server, or a team server)
+    """The whole round trip twice: on the embedded server, and on a team server (doccano on
+    PostgreSQL, its imports and exports run by a celery worker on Redis)."""
+    if request.param == "team server":
+        return request.getfixturevalue("team_doccano")
+    return doccano
+
+
 def gateway(doccano) -> DoccanoGateway:
     user, password = doccano.admin
     return DoccanoGateway(Connection(doccano.url, user, password))
