@@ -121,6 +121,7 @@ def _doccano_round_trip(engine: Engine, echo: Callable[[str], None], names: list
 
 
 DEMO_TEAM = ("demo-ada", "demo-ben")
+DEMO_ADJUDICATOR = "demo-judy"
 DEMO_TEAM_PROJECT = "historians-toolkit-demo-team"
 
 
@@ -155,6 +156,30 @@ def _simulated_team(engine: Engine, echo: Callable[[str], None], gateway, url: s
     pull_team(engine, gateway, project=DEMO_TEAM_PROJECT)
     for line in render_text(agreement_report(engine, DEMO_TEAM_PROJECT)):
         echo(f"   {line}" if line else "")
+    _simulated_review(engine, echo, gateway, url)
+
+
+def _simulated_review(engine: Engine, echo: Callable[[str], None], gateway, url: str) -> None:  # type: ignore[no-untyped-def]
+    """The review: agreed claims become gold at once, the rest go to a (simulated) adjudicator,
+    who accepts the agreed claims as they stand and marks every example done."""
+    import secrets
+
+    from toolkit.team.review import review, review_project
+
+    echo("")
+    echo(f"4c. The review (SIMULATED adjudicator: {DEMO_ADJUDICATOR})")
+    password = None
+    if DEMO_ADJUDICATOR not in set(gateway.usernames().values()):
+        password = secrets.token_urlsafe(16)  # used once, below, and never shown
+        gateway.create_user(DEMO_ADJUDICATOR, password)
+    first = review(engine, gateway, project=DEMO_TEAM_PROJECT, adjudicator=DEMO_ADJUDICATOR)
+    echo(f"   {len(first.consensus)} documents gold by agreement; {len(first.sent)} sent to "
+         f"{review_project(DEMO_TEAM_PROJECT)}, where {DEMO_ADJUDICATOR} sees every annotator's version")
+    if password is not None and first.sent:
+        _simulate(url, DEMO_ADJUDICATOR, password, review_project(DEMO_TEAM_PROJECT), keep_every=1)
+        second = review(engine, gateway, project=DEMO_TEAM_PROJECT, adjudicator=DEMO_ADJUDICATOR)
+        echo(f"   {DEMO_ADJUDICATOR} kept the agreed claims and marked the examples done: "
+             f"{len(second.adjudicated)} documents pulled back as gold (origin: adjudicated)")
 
 
 
