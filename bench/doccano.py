@@ -14,7 +14,13 @@ temporary data folder, then times:
   examples through doccano-client, then one GET for spans and one for relations
   per example), scaled to N.
 
+- with `--team`: `push --annotators a,b,c --overlap 2` (each document to two of three
+  annotators, each annotator a project of their own) against doccano's own raw bulk
+  import of the same examples (the same import records, chunks of 500, straight into
+  three fresh projects), in the same run.
+
 Targets (issue #3): push under 20 s, pull under 20 s, at least 10x the naive path.
+Target (issue #9): the team push within 1.5x of the raw bulk import.
 """
 
 from __future__ import annotations
@@ -83,10 +89,50 @@ def naive_push_pull(gateway: DoccanoGateway, engine, count: int) -> tuple[float,
     return push_seconds, pull_seconds
 
 
+def team_push_against_raw_import(engine, gateway: DoccanoGateway, work: Path) -> None:  # type: ignore[no-untyped-def]
+    """Time a team push (overlap 2, three annotators) and the raw bulk import of the same examples."""
+    from sqlmodel import Session, select
+
+    from toolkit.doccano.client import write_import_file
+    from toolkit.doccano.example_layout import import_record
+    from toolkit.models import DocumentVersion
+    from toolkit.team.assign import assignments, push_team
+
+    team = ["ada", "bea", "cai"]
+    for name in team:
+        gateway.create_user(name, "bench-password-1")
+    started = time.perf_counter()
+    report = push_team(engine, gateway, annotators=team, overlap=2, project="bench-team", suggest=True)
+    team_seconds = time.perf_counter() - started
+    pairs = assignments(engine, "bench-team")
+    print(f"team push (--annotators {','.join(team)} --overlap 2): {team_seconds:.1f} s for {len(pairs)} examples "
+          f"in {len(team)} projects")
+    with Session(engine) as session:
+        versions = {v.id: v for v in session.exec(select(DocumentVersion).where(DocumentVersion.is_current))}
+        payloads = {p.version.id: p for p in load_payloads(session, list(versions.values()), suggest=True, team=True)}
+    files = []
+    for name in team:
+        mine = [payloads[v] for a, v in pairs if a == name]
+        for k in range(0, len(mine), 500):
+            records = [import_record(p.layout, p.spans, p.relations, p.meta) for p in mine[k:k + 500]]
+            files.append((name, write_import_file(records, work)))
+    projects = {}
+    for name in team:
+        projects[name] = gateway.create_project(f"raw-{name}", "raw bulk import")
+        gateway.ensure_labels(projects[name], True)
+    started = time.perf_counter()
+    for name, path in files:
+        gateway.import_jsonl(projects[name], path)
+    raw_seconds = time.perf_counter() - started
+    print(f"raw bulk import of the same {len(pairs)} examples (prepared files, chunks of 500): {raw_seconds:.1f} s")
+    print(f"  team push / raw import: {team_seconds / raw_seconds:.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--documents", type=int, default=5000)
     parser.add_argument("--naive", type=int, default=100)
+    parser.add_argument("--team", action="store_true", help="also time a team push against a raw bulk import")
     args = parser.parse_args()
     # Killed (a timeout, Ctrl-C from another shell): still stop the server it started.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -120,6 +166,8 @@ def main() -> None:
         repush = push_documents(engine, gateway, project="bench", suggest=True)
         print(f"push again (nothing new): {time.perf_counter() - started:.1f} s, {repush.imported} imported")
 
+        if args.team:
+            team_push_against_raw_import(engine, gateway, work)
         naive_push, naive_pull = naive_push_pull(gateway, engine, args.naive)
         scale = args.documents / args.naive
         print(f"naive path, {args.naive} documents, one request per object: push {naive_push:.1f} s, "
