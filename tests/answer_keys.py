@@ -138,3 +138,20 @@ def marker_page_index(doc: ReadDocument, index: int) -> int | None:
 
 def load_key(path: Path) -> dict:
     return json.loads(path.read_text("utf-8"))
+
+
+def note_texts(doc: ReadDocument) -> list[str | None]:
+    return [fn.note.text if fn.note else None for fn in doc.layout.footnotes]
+
+
+def check_verbatim_runs(doc: ReadDocument) -> None:
+    """Every run a reader copied unchanged (body and notes) is the source's text at the mapped place."""
+    layout = doc.layout
+    for n0, n1, s0, s1, verbatim in layout.offsets.segments:
+        if verbatim:
+            assert layout.text[n0:n1] == doc.source[s0:s1]
+    for fn in layout.footnotes:
+        if fn.note is not None:
+            for n0, n1, s0, s1, verbatim in fn.note.offsets.segments:
+                if verbatim:
+                    assert fn.note.text[n0:n1] == doc.source[s0:s1]

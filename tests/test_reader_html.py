@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from answer_keys import Score, load_key, reading_before, score
+from answer_keys import Score, check_verbatim_runs, load_key, note_texts, reading_before, score
 from conftest import corpus_path
 from toolkit.parsing.footnotes import MARKER_WITHOUT_NOTE, NOTE_WITHOUT_MARKER
 from toolkit.readers import detect_format, read_bytes
@@ -18,20 +18,8 @@ def one(page: str):
     return docs[0]
 
 
-def notes(doc) -> list[str | None]:
-    return [fn.note.text if fn.note else None for fn in doc.layout.footnotes]
-
-
 def check_offsets(doc) -> None:
-    layout = doc.layout
-    for n0, n1, s0, s1, verbatim in layout.offsets.segments:
-        if verbatim:
-            assert layout.text[n0:n1] == doc.source[s0:s1]
-    for fn in layout.footnotes:
-        if fn.note is not None:
-            for n0, n1, s0, s1, verbatim in fn.note.offsets.segments:
-                if verbatim:
-                    assert fn.note.text[n0:n1] == doc.source[s0:s1]
+    check_verbatim_runs(doc)
     for anchor in doc.anchors:
         assert anchor.locator["xpath"].startswith("/") and anchor.locator["offset"] >= 0
         assert 0 <= anchor.start < anchor.end <= len(doc.source)
@@ -53,7 +41,7 @@ def test_answer_keys():
         total.add(score(doc, key, "exact", doc_path.name))
         labels += sum(1 for fn, want in zip(doc.layout.footnotes, key["footnotes"]) if fn.label == want["label"])
         assert not doc.problems, doc.problems
-        assert "↩" not in "".join(notes(doc))
+        assert "↩" not in "".join(note_texts(doc))
         check_offsets(doc)
         if key.get("title"):
             assert doc.title == key["title"]
@@ -92,7 +80,7 @@ def test_small_page_with_nav_script_style():
     assert doc.title == "A Report" and doc.authors == ["A. Writer"] and doc.date == "1918"
     fns = doc.layout.footnotes
     assert [fn.label for fn in fns] == ["1", "2", "3", "note9"]
-    assert notes(doc) == ["On the title.", "See The Book, p. 4.", None, "Never cited."]
+    assert note_texts(doc) == ["On the title.", "See The Book, p. 4.", None, "Never cited."]
     assert fns[2].flags == [MARKER_WITHOUT_NOTE] and fns[3].flags == [NOTE_WITHOUT_MARKER]
     assert any("#gone" in p and "line" in p for p in doc.problems)
     assert any("#note9" in p for p in doc.problems)
@@ -124,7 +112,7 @@ def test_word_html_and_bare_links():
             "name=\"_ftn1\">[1]</a> Kennan, <i>Russia Leaves the War</i>, 12.</p></div></div></body></html>")
     doc = one(page)
     assert doc.layout.text == "A claim.¹ More text."
-    assert notes(doc) == ["Kennan, Russia Leaves the War, 12."]
+    assert note_texts(doc) == ["Kennan, Russia Leaves the War, 12."]
     note = doc.layout.footnotes[0].note
     assert [note.text[a:b] for a, b in note.emphasis] == ["Russia Leaves the War"]
     assert not doc.problems
@@ -139,5 +127,5 @@ def test_cross_reference_to_a_heading_is_not_a_note():
             '</li></ol></body></html>')
     doc = one(page)
     assert doc.layout.text == "History\n\nFact.¹ See section2."
-    assert notes(doc) == ["Smith, Book."]
+    assert note_texts(doc) == ["Smith, Book."]
     assert doc.layout.paragraphs[0].kind == "heading"

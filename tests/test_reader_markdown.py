@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from answer_keys import Score, load_key, reading_before, score
+from answer_keys import Score, check_verbatim_runs, load_key, note_texts, reading_before, score
 from conftest import corpus_path
 from toolkit.parsing.footnotes import MARKER_WITHOUT_NOTE, NOTE_WITHOUT_MARKER
 from toolkit.readers import detect_format, read_bytes
@@ -18,23 +18,12 @@ def one(text: str):
     return docs[0]
 
 
-def notes(doc) -> list[str | None]:
-    return [fn.note.text if fn.note else None for fn in doc.layout.footnotes]
-
-
 def check_offsets(doc) -> None:
     """Every copied run of layout.text is the file's text at the mapped place; markers map to `[^..]`."""
-    layout = doc.layout
-    for n0, n1, s0, s1, verbatim in layout.offsets.segments:
-        if verbatim:
-            assert layout.text[n0:n1] == doc.source[s0:s1]
-    for fn in layout.footnotes:
+    check_verbatim_runs(doc)
+    for fn in doc.layout.footnotes:
         if fn.marker is not None:
             assert doc.source[fn.marker.source_start:fn.marker.source_end][:2] in ("[^", "^[")
-        if fn.note is not None:
-            for n0, n1, s0, s1, verbatim in fn.note.offsets.segments:
-                if verbatim:
-                    assert fn.note.text[n0:n1] == doc.source[s0:s1]
 
 
 @pytest.mark.corpus
@@ -69,7 +58,7 @@ def test_multi_paragraph_note_with_lazy_and_indented_lines():
         "    Second paragraph, indented, with a [link](https://example.org).\n\n"
         "After the note.\n"
     )
-    assert notes(doc) == ["First paragraph of the note lazy continuation with Title of a Book in it. "
+    assert note_texts(doc) == ["First paragraph of the note lazy continuation with Title of a Book in it. "
                           "Second paragraph, indented, with a link."]
     note = doc.layout.footnotes[0].note
     assert [note.text[a:b] for a, b in note.emphasis] == ["Title of a Book"]
@@ -80,7 +69,7 @@ def test_multi_paragraph_note_with_lazy_and_indented_lines():
 
 def test_inline_note():
     doc = one("Claim.^[See _The Book_, p. 4.] Next.[^a]\n\n[^a]: Second.\n")
-    assert notes(doc) == ["See The Book, p. 4.", "Second."]
+    assert note_texts(doc) == ["See The Book, p. 4.", "Second."]
     assert doc.layout.text == "Claim.¹ Next.²"
     note = doc.layout.footnotes[0].note
     assert [note.text[a:b] for a, b in note.emphasis] == ["The Book"]
@@ -91,7 +80,7 @@ def test_note_referenced_twice():
     doc = one("First.[^2] Second.[^2]\n\n[^2]: Same note.\n")
     fns = doc.layout.footnotes
     assert [fn.label for fn in fns] == ["2", "2"]
-    assert notes(doc) == ["Same note.", "Same note."]
+    assert note_texts(doc) == ["Same note.", "Same note."]
     assert doc.layout.text == "First.¹ Second.²"
     assert not doc.problems
 
@@ -103,7 +92,7 @@ def test_code_blocks_and_inline_code_hold_no_notes():
         "    A sentence that needs a note.[^1]\n\n    [^1]: my first footnote!\n\n"
         "[^1]: The real note.\n"
     )
-    assert notes(doc) == ["The real note."]
+    assert note_texts(doc) == ["The real note."]
     assert "names = ['Madison'][^1]" in doc.layout.text  # code is text
     assert "A sentence that needs a note.[^1]" in doc.layout.text
     assert "x^[not a note]" in doc.layout.text
@@ -119,7 +108,7 @@ def test_front_matter_title_with_reference():
     assert doc.date == "1918-07-06"
     assert doc.layout.text.startswith("The Consul's Report¹\n\nA. Writer\n\nBody.²")
     assert reading_before(doc, 0) == "The Consul's Report"
-    assert notes(doc) == ["On the title.", "On the body."]
+    assert note_texts(doc) == ["On the title.", "On the body."]
     assert "url" not in doc.layout.text and "https" not in doc.layout.text
     check_offsets(doc)
 
@@ -135,7 +124,7 @@ def test_escapes_markup_and_page_tokens():
     # the text before the first page break is on the page before it, as the text reader says
     assert [(p.label, text[p.start:p.start + 7], p.inferred) for p in doc.layout.pages] == [
         ("80", "Heading", True), ("81", "Siberia", False)]
-    assert notes(doc) == ["One.", "Two.", "Three."]
+    assert note_texts(doc) == ["One.", "Two.", "Three."]
     check_offsets(doc)
 
 
@@ -177,7 +166,7 @@ def test_odd_input_never_crashes(text):
 def test_crlf_lines():
     doc = one("---\r\ntitle: T\r\n---\r\n\r\nA line\r\nand more.[^1]\r\n\r\n[^1]: Note\r\nmore.\r\n")
     assert doc.layout.text == "T\n\nA line and more.¹"
-    assert notes(doc) == ["Note more."]
+    assert note_texts(doc) == ["Note more."]
 
 
 def test_heading_attributes_and_hard_breaks():
