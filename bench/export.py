@@ -111,29 +111,38 @@ def measure(argv: list[str], cwd: Path) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[300, 1500])
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="build the stores in DIR/<size>/ and keep them; a store already there is reused "
+                             "(for profiling: the store takes longer to build than the commands take to run)")
+    parser.add_argument("--only", choices=["export", "audit"], help="run one of the two commands")
     args = parser.parse_args()
     toolkit = str(Path(sys.executable).with_name("toolkit"))
     peaks = {}
     for size in args.sizes:
-        work = Path(tempfile.mkdtemp(prefix="toolkit-bench-export-"))
+        work = args.keep / str(size) if args.keep else Path(tempfile.mkdtemp(prefix="toolkit-bench-export-"))
+        work.mkdir(parents=True, exist_ok=True)
         try:
             started = time.perf_counter()
-            url = build_store(work, size)
+            url = f"sqlite:///{work / 'store.sqlite'}" if (work / "store.sqlite").exists() else build_store(work, size)
             with Session(make_engine(url)) as session:
                 claims = len(session.exec(select(Claim.id)).all())
             print(f"{size} copies of the Debo article: {claims} suggested claims "
                   f"(store built in {time.perf_counter() - started:.1f} s)")
-            seconds, peak = measure([toolkit, "export", "--include-suggested", "--db", url, "-o",
-                                     str(work / "claims.json")], work)
-            size_mb = (work / "claims.json").stat().st_size / 1e6
-            with open(work / "claims.json", encoding="utf-8") as handle:
-                assert len(json.load(handle)["claims"]) == claims
-            print(f"  export: {seconds:.1f} s, peak memory {peak:.0f} MB, {size_mb:.0f} MB written")
-            audit_seconds, audit_peak = measure([toolkit, "audit", "--include-suggested", "--json", "--db", url], work)
-            print(f"  audit:  {audit_seconds:.1f} s, peak memory {audit_peak:.0f} MB")
-            peaks[size] = peak
+            if args.only != "audit":
+                seconds, peak = measure([toolkit, "export", "--include-suggested", "--db", url, "-o",
+                                         str(work / "claims.json")], work)
+                size_mb = (work / "claims.json").stat().st_size / 1e6
+                with open(work / "claims.json", encoding="utf-8") as handle:
+                    assert len(json.load(handle)["claims"]) == claims
+                print(f"  export: {seconds:.1f} s, peak memory {peak:.0f} MB, {size_mb:.0f} MB written")
+                peaks[size] = peak
+            if args.only != "export":
+                audit_seconds, audit_peak = measure([toolkit, "audit", "--include-suggested", "--json", "--db", url],
+                                                    work)
+                print(f"  audit:  {audit_seconds:.1f} s, peak memory {audit_peak:.0f} MB")
         finally:
-            shutil.rmtree(work, ignore_errors=True)
+            if not args.keep:
+                shutil.rmtree(work, ignore_errors=True)
     if len(peaks) >= 2:
         small, large = min(peaks), max(peaks)
         print(f"export peak memory, {large} against {small} copies: {peaks[large] / peaks[small]:.2f}x")
