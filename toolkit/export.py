@@ -29,17 +29,17 @@ from typing import IO, Any, Iterable, Iterator
 
 import msgspec
 from sqlalchemy import or_
-from sqlalchemy.orm import defer
 from sqlmodel import Session, func, select
 
 from toolkit import __version__
 from toolkit.chunks import chunked
 from toolkit.errors import NotFoundError, ValidationError
 from toolkit.files import write_atomically
+from toolkit.gc_tuning import fewer_collections
 from toolkit.models import Claim, DoccanoExample, DoccanoProject, DocumentVersion, EvidenceLink, Footnote
-from toolkit.provenance import file_selectors, locate
+from toolkit.provenance import Locator, file_selectors
 from toolkit.terms import SUPPORTING_ROLES, ClaimStatus, ExportFormat, Origin, Support
-from toolkit.views import document_views, find_version, iso
+from toolkit.views import VERSION_COLUMNS, document_views, find_version, iso
 
 SCHEMA_VERSION = "2.1.0"
 FORMATS = tuple(ExportFormat)
@@ -207,18 +207,18 @@ def iter_pieces(session: Session, filters: Filters | None = None, slice_size: in
     projects = {p.id: p for p in session.exec(select(DoccanoProject))}
     done = set(session.execute(select(DoccanoExample.project_id, DoccanoExample.remote_id)
                                .where(DoccanoExample.done)).all()) if filters.done_only else set()
-    # The offset maps and sentence lists are the bulk of a version row and are not exported.
-    light = select(DocumentVersion).options(defer(DocumentVersion.offsets), defer(DocumentVersion.sentences),  # type: ignore[arg-type]
-                                            defer(DocumentVersion.paragraphs))  # type: ignore[arg-type]
+    read = session.connection().execute  # Core rows: the ORM's loading machinery costs more than the query
     for part in chunked([vid for _, _, vid in chosen], slice_size):
-        rows = {v.id: v for v in session.exec(light.where(DocumentVersion.id.in_(part)))}  # type: ignore[attr-defined]
+        # Plain columns: the offset maps and sentence lists, the bulk of a version row, are not exported.
+        rows = {v.id: v for v in read(select(*VERSION_COLUMNS)  # type: ignore[call-overload]
+                                                 .where(DocumentVersion.id.in_(part)))}  # type: ignore[attr-defined]
         ordered = [rows[vid] for vid in part]
         views = document_views(session, ordered)
         claims: dict[str, list[Any]] = defaultdict(list)
-        for row in session.execute(_claim_query(filters).where(Claim.version_id.in_(part))):  # type: ignore[attr-defined]
+        for row in read(_claim_query(filters).where(Claim.version_id.in_(part))):  # type: ignore[attr-defined]
             claims[row.version_id].append(row)
         links: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
-        for claim_id, stance, link, seq in session.execute(
+        for claim_id, stance, link, seq in read(
                 select(EvidenceLink.claim_id, EvidenceLink.stance, EvidenceLink.link, Footnote.seq)
                 .join(Footnote).where(Footnote.version_id.in_(part))):  # type: ignore[attr-defined]
             links[claim_id].append((stance, link, seq))
@@ -232,10 +232,10 @@ def iter_pieces(session: Session, filters: Filters | None = None, slice_size: in
                 rows = [c for c in rows if c.origin == Origin.ADJUDICATED
                         or (c.doccano_project_id, c.doccano_example_id) in done]
             notes = {f["seq"]: f for f in view["footnotes"]}
-            records = [claim_record(c, view, notes, version.anchors, links.get(c.id, []), projects)
+            where = Locator(version.anchors)
+            records = [claim_record(c, view, notes, where, links.get(c.id, []), projects)
                        for c in sorted(rows, key=lambda c: (c.start, c.end, c.id))]
             yield Piece(view, records)
-        session.expunge_all()  # the slice's rows are written: let them go
 
 
 def build_dataset(session: Session, filters: Filters | None = None,
@@ -249,7 +249,7 @@ def build_dataset(session: Session, filters: Filters | None = None,
     return dataset
 
 
-def claim_record(claim: Any, view: dict[str, Any], notes: dict[int, dict[str, Any]], anchors: list[Any],
+def claim_record(claim: Any, view: dict[str, Any], notes: dict[int, dict[str, Any]], where: Locator,
                  links: list[tuple[str, str, int]], projects: dict[int | None, DoccanoProject]) -> dict[str, Any]:
     """One claim with what it rests on."""
     evidence = []
@@ -281,7 +281,7 @@ def claim_record(claim: Any, view: dict[str, Any], notes: dict[int, dict[str, An
         "id": claim.id, "document": view["document"], "version_id": view["version_id"], "version": view["version"],
         "title": view["title"], "kind": view["kind"], "source_sha256": view["source"]["sha256"],
         "start": claim.start, "end": claim.end, "source_start": claim.source_start, "source_end": claim.source_end,
-        "where": locate(anchors or [], claim.source_start, claim.source_end),
+        "where": where(claim.source_start, claim.source_end),
         "quote": view["text"][claim.start:claim.end], "page": _page(view["pages"], claim.start),
         "origin": claim.origin, "annotator": claim.annotator, "status": claim.status,
         "created_at": iso(claim.created_at), "updated_at": iso(claim.updated_at),
@@ -374,10 +374,10 @@ class ExportResult:
     documents: int
 
 
-def _dump(value: Any) -> str:
-    """One item as compact JSON, non-ASCII kept (msgspec: the same text as json.dumps, several
+def _dump(value: Any) -> bytes:
+    """One item as compact UTF-8 JSON, non-ASCII kept (msgspec: the same text as json.dumps, several
     times faster, which counts when a dataset has a hundred thousand claims)."""
-    return _ENCODER.encode(value).decode("utf-8")
+    return _ENCODER.encode(value)
 
 
 class _Checker:
@@ -400,7 +400,7 @@ class _Checker:
             raise ValidationError(self.errors)
 
 
-def _write_pieces(out: IO[str], header: dict[str, Any], pieces: Iterable[Piece], fmt: str) -> tuple[int, int]:
+def _write_pieces(out: IO[bytes], header: dict[str, Any], pieces: Iterable[Piece], fmt: str) -> tuple[int, int]:
     """Write `pieces` as `fmt` to `out`, checking each against the schema before it is written.
     One item a line (greppable, diffable); the json format's claims wait in an unnamed temporary
     file until the documents are written, so nothing but one slice is ever in memory."""
@@ -411,7 +411,7 @@ def _write_pieces(out: IO[str], header: dict[str, Any], pieces: Iterable[Piece],
             documents += 1
             for claim in piece.claims:
                 if check.ok(claim, "claim", f"line {claims + 1}: $"):
-                    out.write(_dump(claim) + "\n")
+                    out.write(_dump(claim) + b"\n")
                 claims += 1
         check.done()
         return claims, documents
@@ -419,36 +419,36 @@ def _write_pieces(out: IO[str], header: dict[str, Any], pieces: Iterable[Piece],
         head = webanno_head(header)
         check.ok({**head, "total": 0}, "webAnnotationCollection", "$")
         page = head.pop("first")
-        out.write("{\n" + "".join(f" {_dump(k)}: {_dump(v)},\n" for k, v in head.items()))
-        out.write(' "first": {' + "".join(f"{_dump(k)}: {_dump(v)}, " for k, v in page.items() if k != "items"))
-        out.write('"items": [')
+        out.write(b"{\n" + b"".join(b" %s: %s,\n" % (_dump(k), _dump(v)) for k, v in head.items()))
+        out.write(b' "first": {' + b"".join(b"%s: %s, " % (_dump(k), _dump(v)) for k, v in page.items() if k != "items"))
+        out.write(b'"items": [')
         for piece in pieces:
             documents += 1
             for claim in piece.claims:
                 item = webanno_item(claim, piece.document["text"], header["toolkit_version"])
                 if check.ok(item, "webAnnotation", f"$.first.items[{claims}]"):
-                    out.write((",\n  " if claims else "\n  ") + _dump(item))
+                    out.write((b",\n  " if claims else b"\n  ") + _dump(item))
                 claims += 1
-        out.write(f"\n ]}},\n \"total\": {claims}\n}}\n")
+        out.write(b'\n ]},\n "total": %d\n}\n' % claims)
         check.done()
         return claims, documents
     check.ok({**header, "documents": [], "claims": []}, None, "$")
-    out.write("{\n" + "".join(f" {_dump(k)}: {_dump(v)},\n" for k, v in header.items()))
-    out.write(' "documents": [')
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as held:
+    out.write(b"{\n" + b"".join(b" %s: %s,\n" % (_dump(k), _dump(v)) for k, v in header.items()))
+    out.write(b' "documents": [')
+    with tempfile.TemporaryFile("w+b") as held:
         for piece in pieces:
             if check.ok(piece.document, "document", f"$.documents[{documents}]"):
-                out.write((",\n  " if documents else "\n  ") + _dump(piece.document))
+                out.write((b",\n  " if documents else b"\n  ") + _dump(piece.document))
             documents += 1
             for claim in piece.claims:
                 if check.ok(claim, "claim", f"$.claims[{claims}]"):
-                    held.write((",\n  " if claims else "\n  ") + _dump(claim))
+                    held.write((b",\n  " if claims else b"\n  ") + _dump(claim))
                 claims += 1
         check.done()
-        out.write("\n ],\n \"claims\": [")
+        out.write(b'\n ],\n "claims": [')
         held.seek(0)
         shutil.copyfileobj(held, out, 1 << 20)
-    out.write("\n ]\n}\n")
+    out.write(b"\n ]\n}\n")
     return claims, documents
 
 
@@ -470,19 +470,20 @@ def write_export(source: dict[str, Any] | tuple[dict[str, Any], Iterable[Piece]]
     header, pieces = _pieces_of(source) if isinstance(source, dict) else source
     counts = (0, 0)
 
-    def write(handle: IO[str]) -> None:
+    def write(handle: IO[bytes]) -> None:
         nonlocal counts
         counts = _write_pieces(handle, header, pieces, fmt)
 
     if str(out) == "-":
-        with tempfile.TemporaryFile("w+", encoding="utf-8") as held:
+        with tempfile.TemporaryFile("w+b") as held:
             write(held)
             held.seek(0)
-            shutil.copyfileobj(held, sys.stdout, 1 << 20)
+            sys.stdout.flush()
+            shutil.copyfileobj(held, sys.stdout.buffer, 1 << 20)
         sys.stdout.flush()
         return ExportResult("-", None, fmt, *counts)
     target = Path(out)
-    write_atomically(target, write)
+    write_atomically(target, write, binary=True)
     schema_path = target.parent / "claims.schema.json"
     write_atomically(schema_path, schema_text())
     return ExportResult(str(target), str(schema_path), fmt, *counts)
@@ -492,7 +493,8 @@ def export_store(session: Session, out: str | Path, fmt: str = "json", filters: 
                  guidelines_version: str | None = None) -> ExportResult:
     """Stream the store's claims dataset to `out` (see the module docstring)."""
     filters = filters or Filters()
-    return write_export((dataset_header(filters, guidelines_version), iter_pieces(session, filters)), out, fmt)
+    with fewer_collections():
+        return write_export((dataset_header(filters, guidelines_version), iter_pieces(session, filters)), out, fmt)
 
 
 def validate_export(payload: Any, fmt: str) -> list[str]:

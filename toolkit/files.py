@@ -11,10 +11,12 @@ from typing import IO, Callable
 from toolkit.errors import OutputError
 
 
-def write_atomically(target: Path, content: str | Callable[[IO[str]], None], mode: int | None = None) -> None:
+def write_atomically(target: Path, content: str | Callable[[IO[str]], None] | Callable[[IO[bytes]], None],
+                     mode: int | None = None, binary: bool = False) -> None:
     """Write through a temporary file in the same folder, then rename: never half a file.
 
-    `content` is the text, or a function that writes it to the handle it is given.
+    `content` is the text, or a function that writes it to the handle it is given (a text
+    handle, UTF-8, or with `binary` a byte handle).
     `mode` (0o600 for a secret) is set before any byte is written; without it the file
     gets what the user's umask gives a new file, so a teammate may read an export.
     An OSError becomes one `OutputError` line naming the path and the fix.
@@ -31,9 +33,9 @@ def write_atomically(target: Path, content: str | Callable[[IO[str]], None], mod
         raise _output_error(target, exc) from None
     try:
         os.fchmod(fd, mode if mode is not None else 0o666 & ~_umask())
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8")) as handle:
             if callable(content):
-                content(handle)
+                content(handle)  # type: ignore[arg-type]
             else:
                 handle.write(content)
             handle.flush()

@@ -80,18 +80,16 @@ def update_leads(session: Session) -> int:
     return len(leads)
 
 
-def leads_of(session: Session, citation_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
-    """For each citation id, the documents it leads to (for views and the export)."""
-    from toolkit.chunks import chunked
-
+def leads_in(session: Session, version_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """For each citation in the versions given, the documents it leads to (for views and the export)."""
+    led = DocumentVersion.__table__.alias("led")  # type: ignore[attr-defined]
     out: dict[str, list[dict[str, Any]]] = {}
-    for chunk in chunked(citation_ids):
-        for row in session.execute(
-                select(Lead.citation_id, Lead.version_id, Lead.how, Lead.detail, DocumentVersion.document_id,
-                       DocumentVersion.part, DocumentVersion.title)
-                .join(DocumentVersion, DocumentVersion.id == Lead.version_id)
-                .where(Lead.citation_id.in_(chunk)).order_by(Lead.id)):  # type: ignore[attr-defined]
-            out.setdefault(row.citation_id, []).append(
-                {"version_id": row.version_id, "document": row.document_id, "part": row.part,
-                 "how": row.how, "detail": row.detail})
+    for citation_id, version_id, how, detail, document_id, part in session.connection().execute(
+            select(Lead.citation_id, Lead.version_id, Lead.how, Lead.detail, led.c.document_id, led.c.part)
+            .join(Citation, Citation.id == Lead.citation_id)
+            .join(Footnote, Footnote.id == Citation.footnote_id)
+            .join(led, led.c.id == Lead.version_id)
+            .where(Footnote.version_id.in_(version_ids)).order_by(Lead.id)):  # type: ignore[attr-defined]
+        out.setdefault(citation_id, []).append(
+            {"version_id": version_id, "document": document_id, "part": part, "how": how, "detail": detail})
     return out

@@ -22,30 +22,41 @@ Anchors = Sequence[Sequence[Any]]  # [start, end, locator] as stored
 
 def locate(anchors: Anchors, start: int, end: int) -> dict[str, Any]:
     """Where the source span [start, end) lies in the original file."""
-    if not anchors:
-        return {"start": start, "end": end}
-    starts = [a[0] for a in anchors]
-    i = max(0, bisect_right(starts, start) - 1)
-    a_start, a_end, locator = anchors[i]
-    if "page" in locator:
-        page = locator["page"]
-        boxes = []
-        for s, _, loc in anchors[i:]:
-            if s >= max(end, start + 1) or loc.get("page") != page:
-                break
-            if "bbox" in loc:
-                boxes.append(loc["bbox"])
-        where: dict[str, Any] = {"page": page}
-        if boxes:
-            where["bbox"] = [round(min(b[0] for b in boxes), 1), round(min(b[1] for b in boxes), 1),
-                             round(max(b[2] for b in boxes), 1), round(max(b[3] for b in boxes), 1)]
+    return Locator(anchors)(start, end)
+
+
+class Locator:
+    """`locate` for many spans of one document: the anchors' starts are sorted once."""
+
+    def __init__(self, anchors: Anchors) -> None:
+        self.anchors = anchors or []
+        self.starts = [a[0] for a in self.anchors]
+
+    def __call__(self, start: int, end: int) -> dict[str, Any]:
+        anchors = self.anchors
+        if not anchors:
+            return {"start": start, "end": end}
+        i = max(0, bisect_right(self.starts, start) - 1)
+        a_start, a_end, locator = anchors[i]
+        if "page" in locator:
+            page = locator["page"]
+            boxes = []
+            for s, _, loc in anchors[i:]:
+                if s >= max(end, start + 1) or loc.get("page") != page:
+                    break
+                if "bbox" in loc:
+                    boxes.append(loc["bbox"])
+            where: dict[str, Any] = {"page": page}
+            if boxes:
+                where["bbox"] = [round(min(b[0] for b in boxes), 1), round(min(b[1] for b in boxes), 1),
+                                 round(max(b[2] for b in boxes), 1), round(max(b[3] for b in boxes), 1)]
+            return where
+        base = int(locator.get("offset", 0))
+        inside_start = base + max(0, start - a_start)
+        inside_end = base + max(0, min(end, a_end) - a_start)
+        where = {k: v for k, v in locator.items() if k != "offset"}
+        where.update({"start": inside_start, "end": max(inside_start, inside_end)})
         return where
-    base = int(locator.get("offset", 0))
-    inside_start = base + max(0, start - a_start)
-    inside_end = base + max(0, min(end, a_end) - a_start)
-    where = {k: v for k, v in locator.items() if k != "offset"}
-    where.update({"start": inside_start, "end": max(inside_start, inside_end)})
-    return where
 
 
 def selectors(where: dict[str, Any] | None) -> list[dict[str, Any]]:

@@ -23,6 +23,7 @@ from typing import Iterator
 import shutil
 from dataclasses import dataclass
 
+import msgspec
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
@@ -217,10 +218,9 @@ def _backup_sqlite(engine: Engine, revision: str) -> Path | None:
     return target
 
 
-def _json_decode(text: str | bytes):  # type: ignore[no-untyped-def]
-    import msgspec
-
-    return msgspec.json.decode(text)
+# JSON columns are read with msgspec: the same values as json.loads, several times faster
+# (an export of a large store reads half a million of them).
+_json_decode = msgspec.json.Decoder().decode
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

@@ -16,9 +16,9 @@ from sqlmodel import Session, select
 
 from toolkit.chunks import chunked
 from toolkit.errors import AmbiguousNameError, NotFoundError
-from toolkit.leads import leads_of
+from toolkit.leads import leads_in
 from toolkit.models import ArchivalReference, Citation, Document, DocumentVersion, Footnote, Reach
-from toolkit.provenance import locate
+from toolkit.provenance import Locator
 
 
 def find_version(session: Session, name: str, version: int | None = None) -> DocumentVersion:
@@ -47,9 +47,7 @@ def find_version(session: Session, name: str, version: int | None = None) -> Doc
     raise NotFoundError(f"no stored document is called {name!r}; list them with `toolkit documents`")
 
 
-def reference_dict(ref: Any) -> dict[str, Any]:
-    return {"archive": ref.archive, "series": ref.series, "volume": ref.volume, "item": ref.item,
-            "raw": ref.raw, "kind": ref.kind, "repository": ref.repository}
+REFERENCE_KEYS = ("archive", "series", "volume", "item", "raw", "kind", "repository")
 
 
 @lru_cache(maxsize=65536)
@@ -65,90 +63,100 @@ def document_view(session: Session, dv: DocumentVersion) -> dict[str, Any]:
     return document_views(session, [dv])[0]
 
 
-def document_views(session: Session, versions: list[DocumentVersion]) -> list[dict[str, Any]]:
-    """Stored versions with their footnotes, citations and references: a few queries for all."""
+def document_views(session: Session, versions: list[Any]) -> list[dict[str, Any]]:
+    """Stored versions (`DocumentVersion`s, or rows with the columns of `VERSION_COLUMNS`) with their
+    footnotes, citations and references: a few queries for all.
+
+    Plain columns, not ORM objects, and dicts made by zipping a row with its keys: for a
+    hundred thousand citations the objects and attribute lookups cost more than the queries.
+    The notes' offset maps, which no view shows, are not read."""
     ids = [v.id for v in versions]
-    # Plain columns, not ORM objects (for thousands of notes the objects cost more than the
-    # queries), and not the notes' offset maps, which no view shows.
-    footnotes: dict[str, list[Any]] = defaultdict(list)
-    citations: dict[str, list[Any]] = defaultdict(list)
-    reach: dict[str, list[Any]] = defaultdict(list)
-    own_refs: dict[str, list[Any]] = defaultdict(list)
+    footnotes: dict[str, list[tuple]] = defaultdict(list)
+    citations: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
+    reach: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    own_refs: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    leads: dict[str, list[dict[str, Any]]] = {}
+    read = session.connection().execute  # Core rows: the ORM's loading machinery costs more than the query
     for chunk in chunked(ids):
-        for f in session.execute(select(*FOOTNOTE_COLUMNS).where(Footnote.version_id.in_(chunk))):  # type: ignore[attr-defined]
-            footnotes[f.version_id].append(f)
-        for c in session.execute(select(*CITATION_COLUMNS).join(Footnote)
-                                 .where(Footnote.version_id.in_(chunk))):  # type: ignore[attr-defined]
-            citations[c.footnote_id].append(c)
-        for r in session.execute(select(*REACH_COLUMNS).where(Reach.version_id.in_(chunk))  # type: ignore[attr-defined]
-                                 .order_by(Reach.id)):
-            reach[r.citation_id].append(r)
-        for r in session.execute(select(*REFERENCE_COLUMNS).where(
+        for row in read(select(*FOOTNOTE_COLUMNS).where(Footnote.version_id.in_(chunk))):  # type: ignore[attr-defined]
+            footnotes[row[0]].append(tuple(row))
+        for row in read(select(*CITATION_COLUMNS).join(Footnote)
+                                   .where(Footnote.version_id.in_(chunk))):  # type: ignore[attr-defined]
+            citation = dict(zip(CITATION_KEYS, row[3:]))
+            citation["chain"] = list(citation["chain"] or [])
+            citations[row[1]].append((row[2], row[0], citation))
+        for row in read(select(*REACH_COLUMNS).where(Reach.version_id.in_(chunk))  # type: ignore[attr-defined]
+                                   .order_by(Reach.id)):
+            reach[row[0]].append(dict(zip(REFERENCE_KEYS, row[1:])))
+        for row in read(select(*REFERENCE_COLUMNS).where(
                 ArchivalReference.version_id.in_(chunk), ArchivalReference.footnote_id.is_(None))  # type: ignore[attr-defined, union-attr]
                 .order_by(ArchivalReference.id)):
-            own_refs[r.version_id].append(r)
-    for cits in citations.values():
-        cits.sort(key=lambda c: c.seq)
-    leads = leads_of(session, [c.id for cits in citations.values() for c in cits])
-    return [_view(dv, sorted(footnotes[dv.id], key=lambda f: f.seq), citations, reach, own_refs[dv.id], leads)
-            for dv in versions]
+            own_refs[row[0]].append(dict(zip(REFERENCE_KEYS, row[1:])))
+        leads.update(leads_in(session, chunk))
+    views = []
+    for dv in versions:
+        notes = sorted(footnotes[dv.id], key=lambda f: f[FOOTNOTE_SEQ])
+        views.append(_view(dv, notes, citations, reach, own_refs[dv.id], leads))
+    return views
 
 
-FOOTNOTE_COLUMNS = [Footnote.id, Footnote.version_id, Footnote.seq, Footnote.number, Footnote.label, Footnote.role,
+# The columns read for a view, and the keys they become (in the same order).
+VERSION_COLUMNS = [DocumentVersion.id, DocumentVersion.document_id, DocumentVersion.version,
+                   DocumentVersion.is_current, DocumentVersion.title, DocumentVersion.kind, DocumentVersion.format,
+                   DocumentVersion.part, DocumentVersion.collection, DocumentVersion.authors, DocumentVersion.date,
+                   DocumentVersion.problems, DocumentVersion.text, DocumentVersion.source_path,
+                   DocumentVersion.sha256, DocumentVersion.source_bytes, DocumentVersion.ingested_at,
+                   DocumentVersion.pages, DocumentVersion.file_numbers, DocumentVersion.repairs,
+                   DocumentVersion.anchors]
+FOOTNOTE_COLUMNS = [Footnote.version_id, Footnote.id, Footnote.seq, Footnote.number, Footnote.label, Footnote.role,
                     Footnote.marker_printed, Footnote.marker_style, Footnote.marker_start, Footnote.marker_end,
                     Footnote.marker_source_start, Footnote.marker_source_end, Footnote.page, Footnote.note_text,
                     Footnote.note_source_start, Footnote.note_source_end, Footnote.flags]
+FOOTNOTE_SEQ = 2
 CITATION_COLUMNS = [Citation.id, Citation.footnote_id, Citation.seq, Citation.raw, Citation.kind, Citation.signal,
                     Citation.locator, Citation.author, Citation.title, Citation.resolves_to,
                     Citation.resolves_to_document, Citation.chain, Citation.start, Citation.end, Citation.repository,
                     Citation.collection_or_series, Citation.unit, Citation.item, Citation.year, Citation.pages,
                     Citation.csl]
-REACH_COLUMNS = [Reach.citation_id, Reach.archive, Reach.series, Reach.volume, Reach.item, Reach.raw, Reach.kind,
-                 Reach.repository]
-REFERENCE_COLUMNS = [ArchivalReference.version_id, ArchivalReference.archive, ArchivalReference.series,
-                     ArchivalReference.volume, ArchivalReference.item, ArchivalReference.raw, ArchivalReference.kind,
-                     ArchivalReference.repository]
+CITATION_KEYS = ("raw", "kind", "signal", "locator", "author", "title", "resolves_to", "resolves_to_document",
+                 "chain", "start", "end", "repository", "collection_or_series", "unit", "item", "year", "pages", "csl")
+REACH_COLUMNS = [Reach.citation_id, *(getattr(Reach, key) for key in REFERENCE_KEYS)]
+REFERENCE_COLUMNS = [ArchivalReference.version_id, *(getattr(ArchivalReference, key) for key in REFERENCE_KEYS)]
 
 
-def _view(dv: DocumentVersion, footnotes: list[Any], citations: dict[str, list[Any]],
-          reach: dict[str, list[Any]], own_refs: list[Any],
-          leads: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
+def _view(dv: Any, footnotes: list[tuple], citations: dict[str, list[tuple[int, str, dict[str, Any]]]],
+          reach: dict[str, list[dict[str, Any]]], own_refs: list[dict[str, Any]],
+          leads: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     """One version as a dict. What a citation reaches was worked out once, at ingest (`Reach`)."""
+    where = Locator(dv.anchors)
     out_notes = []
-    for f in footnotes:
+    for (_, note_id, seq, number, label, role, printed, style, marker_start, marker_end, marker_source_start,
+         marker_source_end, page, note_text, note_source_start, note_source_end, flags) in footnotes:
         cits = []
         note_refs: list[dict[str, Any]] = []
         seen: set[tuple] = set()
-        for c in citations[f.id]:
-            reached_refs = [reference_dict(r) for r in reach[c.id]]
+        for _, citation_id, citation in sorted(citations.get(note_id, ()), key=lambda c: c[0]):
+            reached_refs = reach.get(citation_id, [])
             for r in reached_refs:
                 key = (r["archive"], r["series"], r["volume"], r["item"])
                 if key not in seen:
                     seen.add(key)
                     note_refs.append(r)
-            cits.append({
-                "raw": c.raw, "kind": c.kind, "signal": c.signal, "locator": c.locator,
-                "author": c.author, "title": c.title, "resolves_to": c.resolves_to,
-                "resolves_to_document": c.resolves_to_document,
-                "chain": list(c.chain), "start": c.start, "end": c.end,
-                "repository": c.repository, "collection_or_series": c.collection_or_series, "unit": c.unit,
-                "item": c.item, "year": c.year, "pages": c.pages, "csl": c.csl,
-                "references": reached_refs,
-                "leads_to": (leads or {}).get(c.id, []),
-            })
+            citation["references"] = reached_refs
+            citation["leads_to"] = leads.get(citation_id, [])
+            cits.append(citation)
         marker = None
-        if f.marker_start is not None:
-            marker = {"printed": f.marker_printed, "style": f.marker_style, "start": f.marker_start,
-                      "end": f.marker_end, "source_start": f.marker_source_start,
-                      "source_end": f.marker_source_end, "page": f.page,
-                      "where": locate(dv.anchors, f.marker_source_start or 0, f.marker_source_end or 0)}
+        if marker_start is not None:
+            marker = {"printed": printed, "style": style, "start": marker_start, "end": marker_end,
+                      "source_start": marker_source_start, "source_end": marker_source_end, "page": page,
+                      "where": where(marker_source_start or 0, marker_source_end or 0)}
         out_notes.append({
-            "note_id": f.id, "seq": f.seq, "number": f.number, "label": f.label, "role": f.role, "marker": marker,
-            "text": f.note_text,
-            "note": None if f.note_text is None else
-            {"source_start": f.note_source_start, "source_end": f.note_source_end,
-             "where": locate(dv.anchors, f.note_source_start or 0, f.note_source_end or 0)},
-            "flags": list(f.flags), "citations": cits, "references": note_refs,
+            "note_id": note_id, "seq": seq, "number": number, "label": label, "role": role, "marker": marker,
+            "text": note_text,
+            "note": None if note_text is None else
+            {"source_start": note_source_start, "source_end": note_source_end,
+             "where": where(note_source_start or 0, note_source_end or 0)},
+            "flags": list(flags), "citations": cits, "references": note_refs,
         })
     return {
         "version_id": dv.id,
@@ -168,7 +176,7 @@ def _view(dv: DocumentVersion, footnotes: list[Any], citations: dict[str, list[A
         "ingested_at": iso(dv.ingested_at),
         "pages": list(dv.pages),
         "file_numbers": list(dv.file_numbers),
-        "references": [reference_dict(r) for r in own_refs],
+        "references": own_refs,
         "repairs": list(dv.repairs),
         "footnotes": out_notes,
     }
