@@ -1,7 +1,7 @@
 """The way back to the file: a block's virtual text, and the writer of the reading text.
 
 A block's lines are not contiguous in the file (quote marks, bullets and indentation
-sit between them), so inlines are found in a `Virtual` text, the lines joined by "\n",
+sit between them), so inlines are found in a `Virtual` text, the lines joined by "\\n",
 which maps every index back to its file offset. The `Emitter` then writes the items
 into a `TextBuilder`, so that every character of the reading text keeps the offset it
 came from: it squashes spaces, renders markers as superscript digits (through the
