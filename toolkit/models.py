@@ -35,10 +35,21 @@ from typing import Any, Optional
 
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+from sqlmodel.sql.sqltypes import AutoString
+
+from toolkit.terms import CitationKind, ClaimStatus, DocumentKind, Format, LinkKind, NoteRole, Origin, Stance
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def term(length: int, **kwargs: Any) -> Any:
+    """A field holding a word of one of `toolkit.terms`' vocabularies, annotated with its StrEnum
+    and stored as the plain VARCHAR(length) it has always been. (An Enum annotation alone
+    makes SQLModel declare a SQL ENUM of the members' names: a schema change, and a type of
+    its own on PostgreSQL.) A member compares equal to the string the column holds."""
+    return Field(sa_type=AutoString(length=length), **kwargs)
 
 
 class Document(SQLModel, table=True):
@@ -63,8 +74,8 @@ class DocumentVersion(SQLModel, table=True):
     source_path: str
     source_bytes: int
     title: str
-    kind: str = Field(max_length=32)  # a DocumentKind
-    format: str = Field(default="text", max_length=16, sa_column_kwargs={"server_default": "text"})  # a Format
+    kind: DocumentKind = term(32)
+    format: Format = term(16, default=Format.TEXT, sa_column_kwargs={"server_default": "text"})
     part: Optional[str] = None  # a document inside a larger file: the TEI div's xml:id
     collection: Optional[str] = None  # the larger file's title (a TEI volume)
     authors: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
@@ -109,7 +120,7 @@ class Footnote(SQLModel, table=True):
     flags: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     # A NoteRole: evidence, editorial, cross-reference or mixed. Only evidence (and mixed)
     # notes support a claim. None in stores made before roles were known: read as evidence.
-    role: Optional[str] = Field(default=None, max_length=16)
+    role: Optional[NoteRole] = term(16, default=None)
 
 
 class Citation(SQLModel, table=True):
@@ -121,7 +132,7 @@ class Citation(SQLModel, table=True):
     raw: str = Field(sa_column=Column(Text, nullable=False))
     start: int
     end: int
-    kind: str = Field(max_length=32)
+    kind: CitationKind = term(32)
     signal: Optional[str] = None
     locator: Optional[str] = None
     author: Optional[str] = None
@@ -158,7 +169,8 @@ class ArchivalReference(SQLModel, table=True):
     start: int  # in the note's text, or in the document's text for its own reference
     end: int
     pattern: str
-    kind: str = Field(default="archival", max_length=32, sa_column_kwargs={"server_default": "archival"})
+    kind: CitationKind = term(32, default=CitationKind.ARCHIVAL,  # or manuscript-collection
+                              sa_column_kwargs={"server_default": "archival"})
     repository: Optional[str] = None
 
 
@@ -177,7 +189,7 @@ class Reach(SQLModel, table=True):
     series: Optional[str] = None
     volume: Optional[str] = None
     item: Optional[str] = None
-    kind: str = Field(default="archival", max_length=32)  # archival, manuscript-collection
+    kind: CitationKind = term(32, default=CitationKind.ARCHIVAL)  # or manuscript-collection
     repository: Optional[str] = None
     raw: str = Field(sa_column=Column(Text, nullable=False))
 
@@ -194,7 +206,7 @@ class Claim(SQLModel, table=True):
     source_start: int
     source_end: int
     text: str = Field(sa_column=Column(Text, nullable=False))
-    origin: str = Field(max_length=16)  # suggested, annotator, adjudicated
+    origin: Origin = term(16)
     rule: Optional[str] = None  # for suggestions: marker, sentence; for gold: consensus, adjudicator
     annotator: Optional[str] = None
     # An annotator's claim that keeps a suggestion (team projects): relabelled to CLAIM, or left in
@@ -202,7 +214,7 @@ class Claim(SQLModel, table=True):
     accepted_suggestion: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
     # Gold (origin "adjudicated"): the annotators whose version of the claim was chosen.
     adjudicated_from: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
-    status: str = Field(default="active", max_length=16)  # active, retracted
+    status: ClaimStatus = term(16, default=ClaimStatus.ACTIVE)
     guidelines_version: Optional[str] = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
@@ -220,8 +232,8 @@ class EvidenceLink(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     claim_id: str = Field(foreign_key="claim.id", index=True)
     footnote_id: str = Field(foreign_key="footnote.id", index=True)
-    stance: str = Field(default="supports", max_length=16)  # supports, disputes
-    link: str = Field(default="implicit", max_length=16)  # explicit, implicit
+    stance: Stance = term(16, default=Stance.SUPPORTS)
+    link: LinkKind = term(16, default=LinkKind.IMPLICIT)
     doccano_relation_id: Optional[int] = None
     annotator: Optional[str] = None  # who drew the relation (or kept a pre-made one); None: made at ingest
     created_at: Optional[datetime] = None  # when the relation was made in doccano

@@ -35,6 +35,7 @@ from toolkit.models import (
 from toolkit.parsing.archives import Reference
 from toolkit.parsing.citations import to_csl
 from toolkit.parsing.document import ParsedDocument, document_problems
+from toolkit.terms import ClaimStatus, LinkKind, Origin, Stance
 
 ADDED, NEW_VERSION = "added", "new-version"
 # Parents before children, for the foreign keys.
@@ -180,11 +181,11 @@ def add_version_rows(rows: Rows, document_id: str, version: int, sha: str, sourc
         rows[Claim].append({
             "id": claim_id, "version_id": version_id, "start": claim.start, "end": claim.end,
             "source_start": source_start, "source_end": source_end,
-            "text": layout.text[claim.start:claim.end], "origin": "suggested", "rule": claim.rule,
+            "text": layout.text[claim.start:claim.end], "origin": Origin.SUGGESTED, "rule": claim.rule,
             "annotator": None, "guidelines_version": None,
-            "status": "active", "created_at": now, "updated_at": now})
+            "status": ClaimStatus.ACTIVE, "created_at": now, "updated_at": now})
         rows[EvidenceLink] += [{"claim_id": claim_id, "footnote_id": footnote_ids[i],
-                                "stance": "supports", "link": "implicit"} for i in claim.footnotes]
+                                "stance": Stance.SUPPORTS, "link": LinkKind.IMPLICIT} for i in claim.footnotes]
     return version_id
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from toolkit.doccano.utf16 import Utf16Offsets
+from toolkit.terms import Stance
 
 NOTES_HEADING = "Notes"
 CLAIM, EVIDENCE = "CLAIM", "EVIDENCE"
@@ -30,7 +31,7 @@ CLAIM, EVIDENCE = "CLAIM", "EVIDENCE"
 # relabelling it CLAIM, or by marking the example done with the suggestion left in place.
 SUGGESTED_CLAIM = "SUGGESTED_CLAIM"
 SUPPORTED_BY, DISPUTED_BY = "SUPPORTED_BY", "DISPUTED_BY"
-STANCE = {SUPPORTED_BY: "supports", DISPUTED_BY: "disputes"}
+STANCE = {SUPPORTED_BY: Stance.SUPPORTS, DISPUTED_BY: Stance.DISPUTES}
 
 
 @dataclass(frozen=True)

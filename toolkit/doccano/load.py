@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from toolkit.chunks import chunked
 from toolkit.doccano.example_layout import ExampleLayout, PreRelation, PreSpan, build_layout, preannotations
 from toolkit.models import Claim, DocumentVersion, EvidenceLink, Footnote
+from toolkit.terms import ClaimStatus, Origin
 
 
 @dataclass
@@ -49,11 +50,11 @@ def load_payloads(session: Session, versions: list[DocumentVersion], suggest: bo
                 .where(Footnote.version_id.in_(chunk))):  # type: ignore[attr-defined]
             footnotes[row[0]].append(tuple(row[1:]))
         for row in session.execute(select(*claim_columns).where(
-                Claim.version_id.in_(chunk), Claim.origin == "suggested")):  # type: ignore[attr-defined]
+                Claim.version_id.in_(chunk), Claim.origin == Origin.SUGGESTED)):  # type: ignore[attr-defined]
             claims[row[1]].append(SuggestedRef(*row))
         for claim_id, footnote_id in session.execute(
                 select(EvidenceLink.claim_id, EvidenceLink.footnote_id).join(Claim).where(
-                    Claim.version_id.in_(chunk), Claim.origin == "suggested")):  # type: ignore[attr-defined]
+                    Claim.version_id.in_(chunk), Claim.origin == Origin.SUGGESTED)):  # type: ignore[attr-defined]
             links[claim_id].append(footnote_id)
     out = []
     for v in versions:
@@ -63,7 +64,7 @@ def load_payloads(session: Session, versions: list[DocumentVersion], suggest: bo
                      "marker": None if start is None else {"start": start, "end": end}}
                     for _, seq, label, text, start, end in notes]
         layout = build_layout(v.text, as_dicts)
-        active = sorted((c for c in claims[v.id] if c.status == "active"), key=lambda c: c.start)
+        active = sorted((c for c in claims[v.id] if c.status == ClaimStatus.ACTIVE), key=lambda c: c.start)
         claim_tuples = [(c.id, c.start, c.end, sorted(seq_of[f] for f in links[c.id] if f in seq_of))
                         for c in active]
         spans, relations = preannotations(layout, claim_tuples, suggest, team)

@@ -63,6 +63,7 @@ from toolkit.models import (
 from toolkit.parsing.offsets import OffsetMap
 from toolkit.files import write_atomically
 from toolkit.store import transaction
+from toolkit.terms import ClaimStatus, LinkKind, Origin, Stance
 
 
 @dataclass
@@ -170,7 +171,7 @@ def _pull(engine: Engine, gateway: DoccanoServer, project: str, annotations_dir:
             example_ids = [int(e["id"]) for e, _, _ in pending]
             for chunk in chunked(example_ids):
                 for c in session.exec(select(Claim).where(
-                        Claim.doccano_project_id == local.id, Claim.origin == "annotator",
+                        Claim.doccano_project_id == local.id, Claim.origin == Origin.ANNOTATOR,
                         Claim.doccano_example_id.in_(chunk))):  # type: ignore[union-attr]
                     pulled[c.doccano_example_id or 0].append(c)
             guideline_pushes = list(session.exec(select(GuidelinePush).where(
@@ -359,10 +360,10 @@ def plan_example(plan: PullPlan, report: PullReport, context: PullContext, pulle
         suggestion = suggestion_at.get((sp.start, sp.end))
         if not team and suggestion is not None and (sp.user is None or sp.user == importer):
             claims[sp.id] = suggestion.id
-            if suggestion.doccano_span_id != sp.id or suggestion.status != "active":
+            if suggestion.doccano_span_id != sp.id or suggestion.status != ClaimStatus.ACTIVE:
                 plan.suggested_updates.append({"id": suggestion.id, "doccano_project_id": None,
                                                "doccano_example_id": example_id, "doccano_span_id": sp.id,
-                                               "status": "active"})
+                                               "status": ClaimStatus.ACTIVE})
             continue
         claim_id = pulled_claim_id(server, project_id, sp.id)
         claims[sp.id] = claim_id
@@ -372,7 +373,7 @@ def plan_example(plan: PullPlan, report: PullReport, context: PullContext, pulle
             plan.annotators.add(user)
         old = existing.get(claim_id)
         if old is not None and (old.start, old.end, old.status, old.annotator, old.accepted_suggestion) == \
-                (sp.start, sp.end, "active", user, accepted) \
+                (sp.start, sp.end, ClaimStatus.ACTIVE, user, accepted) \
                 and _naive(old.updated_at) == _naive(sp.updated_at or old.updated_at):
             continue  # unchanged since the last pull
         source_start, source_end = offsets.source_span(sp.start, sp.end)
@@ -380,7 +381,7 @@ def plan_example(plan: PullPlan, report: PullReport, context: PullContext, pulle
         plan.upsert_claims[claim_id] = {
             "id": claim_id, "version_id": version.id, "start": sp.start, "end": sp.end,
             "source_start": source_start, "source_end": source_end, "text": version.text[sp.start:sp.end],
-            "origin": "annotator", "rule": None, "annotator": user, "status": "active",
+            "origin": Origin.ANNOTATOR, "rule": None, "annotator": user, "status": ClaimStatus.ACTIVE,
             "accepted_suggestion": accepted,
             "guidelines_version": _guideline_at(guideline_pushes, created),
             "created_at": created, "updated_at": sp.updated_at or created,
@@ -409,8 +410,8 @@ def plan_example(plan: PullPlan, report: PullReport, context: PullContext, pulle
         suggestion_link = claim_id in payload.suggested and premade
         (pre_links if suggestion_link else links)[claim_id][seq] = {
             "claim_id": claim_id, "footnote_id": payload.footnote_ids[seq],
-            "stance": STANCE.get(r["type"], "supports"),
-            "link": "implicit" if suggestion_link or (team and premade) else "explicit",
+            "stance": STANCE.get(r["type"], Stance.SUPPORTS),
+            "link": LinkKind.IMPLICIT if suggestion_link or (team and premade) else LinkKind.EXPLICIT,
             "doccano_relation_id": int(r["id"]),
             # A pre-made link kept in a team project is the annotator's: they kept it.
             "annotator": None if suggestion_link else (context.annotator if team else r.get("user")),
@@ -426,7 +427,8 @@ def plan_example(plan: PullPlan, report: PullReport, context: PullContext, pulle
             for seq in layout.footnotes_in(sp.start, sp.end):
                 if seq in payload.footnote_ids and seq in layout.markers:
                     links[claim_id][seq] = {"claim_id": claim_id, "footnote_id": payload.footnote_ids[seq],
-                                            "stance": "supports", "link": "implicit", "doccano_relation_id": None,
+                                            "stance": Stance.SUPPORTS, "link": LinkKind.IMPLICIT,
+                                            "doccano_relation_id": None,
                                             "annotator": context.annotator if team else sp.user,
                                             "created_at": sp.created_at}
         plan.links[claim_id] = list(links.get(claim_id, {}).values())
@@ -434,11 +436,11 @@ def plan_example(plan: PullPlan, report: PullReport, context: PullContext, pulle
     # What was there before and is gone now is retracted, never silently kept.
     present = set(claims.values())
     for claim in before:
-        if claim.id not in present and claim.status != "retracted":
+        if claim.id not in present and claim.status != ClaimStatus.RETRACTED:
             plan.retract.add(claim.id)
     for claim in [] if team else payload.suggested.values():  # a team project never touches suggestions
         was_sent = claim.doccano_span_id is not None or suggestions_sent
-        if was_sent and claim.id not in present and claim.status == "active":
+        if was_sent and claim.id not in present and claim.status == ClaimStatus.ACTIVE:
             plan.retract.add(claim.id)
 
 
@@ -458,7 +460,7 @@ def _write_plan(session: Session, plan: PullPlan, local_id: int, now: datetime, 
     if plan.suggested_updates:
         session.execute(update(Claim), [dict(u, doccano_project_id=local_id) for u in plan.suggested_updates])
     if plan.retract:
-        session.execute(update(Claim), [{"id": cid, "status": "retracted", "updated_at": now}
+        session.execute(update(Claim), [{"id": cid, "status": ClaimStatus.RETRACTED, "updated_at": now}
                                         for cid in sorted(plan.retract)])
         report.claims_retracted += len(plan.retract)
     for claim_id, rows in plan.links.items():

@@ -1,7 +1,7 @@
 """Readers: one per format, each a pure function from a file's bytes to `ReadDocument`s.
 
     text.py      plain text and text-style Markdown: <sup>N</sup>, [N], ¹², "N. note" paragraphs
-    markdown.py  Pandoc / CommonMark Markdown: [^label] notes, ^[inline] notes, YAML front matter
+    markdown/    Pandoc / CommonMark Markdown: [^label] notes, ^[inline] notes, YAML front matter
     tei.py       TEI P5 (FRUS volumes, digital editions): <note>, <pb n>, one document per div
     docx.py      Word: the body, word/footnotes.xml and endnotes.xml, core properties
     html.py      journal and repository pages, pandoc's HTML: footnote links and note lists

@@ -28,8 +28,9 @@ from toolkit.team.agreement import (
     span_agreement,
 )
 from toolkit.team.assign import annotator_project, assignments
+from toolkit.terms import ClaimStatus, Origin, Stance
 
-STANCE_LABEL = {"supports": "SUPPORTED_BY", "disputes": "DISPUTED_BY"}
+STANCE_LABEL = {Stance.SUPPORTS: "SUPPORTED_BY", Stance.DISPUTES: "DISPUTED_BY"}
 
 
 @dataclass
@@ -62,7 +63,7 @@ def load_work(engine: Engine, project: str) -> tuple[dict[str, set[str]], dict[t
         if not owner:
             return holders, work, versions, dict(shown)
         claims = session.exec(select(Claim).where(
-            Claim.origin == "annotator", Claim.status == "active",
+            Claim.origin == Origin.ANNOTATOR, Claim.status == ClaimStatus.ACTIVE,
             Claim.doccano_project_id.in_(sorted(owner)))  # type: ignore[union-attr]
             .order_by(Claim.start, Claim.end, Claim.id)).all()
         index: dict[str, tuple[tuple[str, str], int]] = {}
@@ -79,7 +80,7 @@ def load_work(engine: Engine, project: str) -> tuple[dict[str, set[str]], dict[t
             work[key].links.append((i, link.footnote_id, link.stance))
         suggested = defaultdict(int)
         for version_id in session.exec(select(Claim.version_id).where(
-                Claim.origin == "suggested", Claim.status == "active",
+                Claim.origin == Origin.SUGGESTED, Claim.status == ClaimStatus.ACTIVE,
                 Claim.version_id.in_(sorted(holders)))):  # type: ignore[attr-defined]
             suggested[version_id] += 1
         for record in session.exec(select(PushRecord).where(

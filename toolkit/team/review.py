@@ -45,6 +45,7 @@ from toolkit.parsing.offsets import OffsetMap
 from toolkit.store import transaction
 from toolkit.team.assign import SEPARATOR
 from toolkit.team.report import Work, load_work
+from toolkit.terms import ClaimStatus, LinkKind, Origin, Stance
 
 Span = tuple[int, int]
 Link = tuple[Span, str, str]  # (claim extent, footnote id, stance)
@@ -111,7 +112,7 @@ def review(engine: Engine, gateway: DoccanoServer, *, project: str = DEFAULT_PRO
                           "(`toolkit push --annotators alice,bob --overlap 2`), then `toolkit pull`")
     done = _done_by_annotator(engine, project)
     with Session(engine) as session:
-        gold_versions = set(session.exec(select(Claim.version_id).where(Claim.origin == "adjudicated")))
+        gold_versions = set(session.exec(select(Claim.version_id).where(Claim.origin == Origin.ADJUDICATED)))
     name = review_project(project)
     remote = gateway.find_project(name)
     in_review: dict[str, dict[str, Any]] = {}
@@ -267,7 +268,7 @@ def _gold_from_example(example: dict[str, Any], payload: Payload,
         seqs = [region[1]] if region and region[0] == "note" else layout.footnotes_in(evidence[1], evidence[2])
         for seq in seqs[:1]:
             if seq in payload.footnote_ids:
-                gold[(claim[1], claim[2])][payload.footnote_ids[seq]] = STANCE.get(r["type"], "supports")
+                gold[(claim[1], claim[2])][payload.footnote_ids[seq]] = STANCE.get(r["type"], Stance.SUPPORTS)
     return [(span, sorted(links.items())) for span, links in sorted(gold.items())]
 
 
@@ -278,7 +279,7 @@ def _write_gold(engine: Engine, version: DocumentVersion, gold: list[tuple[Span,
     offsets = OffsetMap.from_json(version.offsets)
     with transaction(engine) as session:
         old = list(session.exec(select(Claim.id).where(Claim.version_id == version.id,
-                                                       Claim.origin == "adjudicated")))
+                                                       Claim.origin == Origin.ADJUDICATED)))
         if old:
             session.execute(delete(EvidenceLink).where(EvidenceLink.claim_id.in_(old)))  # type: ignore[attr-defined]
             session.execute(delete(Claim).where(Claim.id.in_(old)))  # type: ignore[attr-defined]
@@ -286,10 +287,10 @@ def _write_gold(engine: Engine, version: DocumentVersion, gold: list[tuple[Span,
             source_start, source_end = offsets.source_span(start, end)
             claim_id = gold_id(version.id, start, end)
             session.add(Claim(id=claim_id, version_id=version.id, start=start, end=end, source_start=source_start,
-                              source_end=source_end, text=version.text[start:end], origin="adjudicated", rule=rule,
-                              annotator=adjudicator, status="active", created_at=now, updated_at=now,
+                              source_end=source_end, text=version.text[start:end], origin=Origin.ADJUDICATED, rule=rule,
+                              annotator=adjudicator, status=ClaimStatus.ACTIVE, created_at=now, updated_at=now,
                               adjudicated_from=sorted(a for a, w in work.items() if (start, end) in w.spans)))
             for footnote_id, stance in links:
                 session.add(EvidenceLink(claim_id=claim_id, footnote_id=footnote_id, stance=stance,
-                                         link="explicit" if rule == "adjudicator" else "implicit",
+                                         link=LinkKind.EXPLICIT if rule == "adjudicator" else LinkKind.IMPLICIT,
                                          annotator=adjudicator, created_at=now))
