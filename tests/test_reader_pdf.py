@@ -89,6 +89,64 @@ def test_pdf_without_text_layer_and_broken_pdf():
         read(b"%PDF-1.4\nnot really a pdf")
 
 
+def _turned_text_pdf() -> bytes:
+    """A page with a straight line and a line turned by 0.5 radians (Times-Roman, via PDFium)."""
+    import ctypes
+    import io
+    import math
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    doc = pdfium.PdfDocument.new()
+    page = doc.new_page(612, 792)
+    c, s = math.cos(0.5), math.sin(0.5)
+    for text, matrix in (("A straight line of text", (1, 0, 0, 1, 72, 700)),
+                         ("Turned text here", (c, s, -s, c, 100, 400))):
+        obj = raw.FPDFPageObj_NewTextObj(doc.raw, b"Times-Roman", 12)
+        wide = (text + "\0").encode("utf-16-le")
+        raw.FPDFText_SetText(obj, ctypes.cast(ctypes.c_char_p(wide), ctypes.POINTER(raw.FPDF_WCHAR)))
+        raw.FPDFPageObj_Transform(obj, *matrix)
+        raw.FPDFPage_InsertObject(page.raw, obj)
+    raw.FPDFPage_GenerateContent(page.raw)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def test_lines_read_by_text_object_equal_lines_read_by_character():
+    """The reader asks PDFium about a text object's run of characters at once; asked about
+    each character (a PDFium without FPDFText_GetTextObject) it must find the very same lines."""
+    pdfium = pytest.importorskip("pypdfium2")
+    import pypdfium2.raw as raw
+
+    from toolkit.readers.pdf import _lines, _object_keys
+
+    class PerCharacter:  # PDFium as an older pypdfium2 gives it
+        def __getattr__(self, name):
+            if name == "FPDFText_GetTextObject":
+                raise AttributeError(name)
+            return getattr(raw, name)
+
+    fields = ("text", "raised", "italic", "bbox", "baseline", "size")
+    seen: list = []
+    for data in ((SAMPLES / "sample-report.pdf").read_bytes(), _turned_text_pdf()):
+        pdf = pdfium.PdfDocument(data)
+        for k in range(len(pdf)):
+            textpage = pdf[k].get_textpage()
+            count = textpage.count_chars()
+            keys = _object_keys(raw, textpage.raw, count)
+            assert len(set(keys)) < count / 4  # runs of many characters: the fast path is taken
+            fast, slow = _lines(raw, textpage, k + 1), _lines(PerCharacter(), textpage, k + 1)
+            assert [[getattr(ln, f) for f in fields] for ln in fast] == \
+                [[getattr(ln, f) for f in fields] for ln in slow]
+            seen += fast
+    assert any(True in ln.raised for ln in seen) and any(True in ln.italic for ln in seen)
+    turned = _lines(raw, pdfium.PdfDocument(_turned_text_pdf())[0].get_textpage(), 1)
+    assert [ln.text for ln in turned] == ["A straight line of text", "Turned text here"]
+    assert turned[1].bbox[3] - turned[1].bbox[1] > 40  # the turned line climbs: its box is tall
+
+
 def _score_folder(folder: str, mode: str) -> Score:
     total = Score()
     paths = sorted(corpus_path("formats", folder).glob("*.pdf"))

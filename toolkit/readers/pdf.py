@@ -22,6 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from statistics import median
+from typing import NamedTuple
 
 from toolkit.parsing.footnotes import MARKER_REPAIRED, MarkerRef, NoteRef, link_footnotes
 from toolkit.parsing.layout import (
@@ -52,6 +53,7 @@ COMPOUND = re.compile(r"([^\W\d_]+)-([^\W\d_]+)")
 OCR_MARK = re.compile(r"(?<=\S)([’‘“”\"'*®°?™©!]{1,2}|[0-9]{1,2})(?=\s|$)")
 OCR_LABEL = re.compile(r"[0-9’‘“”\"'*®°?™©!%»«•§#^~]{1,3} (?=[A-Z])|[’‘“”\"'*®°?™©!%»«•§#^~]{1,2}(?=[A-Z])")
 MARK_CHARS = set("0123456789*†‡")
+WHITE = re.compile(r"\s")
 ITALIC_FLAG = 64  # the Italic bit of a PDF font descriptor's flags (the standard 14 fonts have none)
 ITALIC_NAME = re.compile(rb"Italic|Oblique", re.I)
 
@@ -115,8 +117,9 @@ def _extract(pdf) -> tuple[list[list[Line]], list[float | None], list[str]]:
         textpage = page.get_textpage()
         lines = _lines(raw, textpage, i + 1)
         margin = min((ln.bbox[0] for ln in lines), default=0)
-        rule = _rule(raw, page, margin)
-        if lines and _scanned(raw, page) and not any(any(ln.raised) for ln in lines):
+        paths, images = _object_bounds(raw, page)
+        rule = _rule(paths, margin)
+        if lines and not any(True in ln.raised for ln in lines) and _scanned(images, page):
             for line in lines:
                 line.ocr = True
             if rule is None:
@@ -129,25 +132,36 @@ def _extract(pdf) -> tuple[list[list[Line]], list[float | None], list[str]]:
     return pages, rules, labels
 
 
-def _rule(raw, page, margin: float) -> float | None:
+Box = tuple[float, float, float, float]
+
+
+def _object_bounds(raw, page) -> tuple[list[Box], list[Box]]:
+    """The boxes of the page's paths and of its images (not inside form objects)."""
+    paths: list[Box] = []
+    images: list[Box] = []
+    box = [ctypes.c_float() for _ in range(4)]
+    for k in range(raw.FPDFPage_CountObjects(page.raw)):
+        obj = raw.FPDFPage_GetObject(page.raw, k)
+        kind = raw.FPDFPageObj_GetType(obj) if obj else None
+        if kind in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE) and raw.FPDFPageObj_GetBounds(obj, *box):
+            (paths if kind == raw.FPDF_PAGEOBJ_PATH else images).append(tuple(v.value for v in box))
+    return paths, images
+
+
+def _rule(paths: list[Box], margin: float) -> float | None:
     """The height of the short horizontal rule LibreOffice and Word draw at the left margin
     above the notes (the lowest such, as an underlined word higher up is one too)."""
     best = None
-    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=1):
-        x0, y0, x1, y1 = obj.get_bounds()
+    for x0, y0, x1, y1 in paths:
         if y1 - y0 < 3 and 30 < x1 - x0 < 300 and x0 < margin + 5 and (best is None or y0 < best):
             best = y0
     return best
 
 
-def _scanned(raw, page) -> bool:
+def _scanned(images: list[Box], page) -> bool:
     """A page that is one picture (a scan, with OCR text over it, if any)."""
     width, height = page.get_size()
-    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=1):
-        x0, y0, x1, y1 = obj.get_bounds()
-        if x1 - x0 > 0.8 * width and y1 - y0 > 0.8 * height:
-            return True
-    return False
+    return any(x1 - x0 > 0.8 * width and y1 - y0 > 0.8 * height for x0, y0, x1, y1 in images)
 
 
 def _drawn_rule(page, margin: float) -> float | None:
@@ -168,56 +182,175 @@ def _drawn_rule(page, margin: float) -> float | None:
     return float(height - rows[0]) if len(rows) else None
 
 
+class _Piece(NamedTuple):
+    """Glyphs of one text object on one line: they share font, size and baseline."""
+
+    text: str
+    size: float
+    y: float  # the baseline (the glyphs' origin)
+    italic: bool
+    box: tuple[float, float, float, float] | None  # of the glyphs other than white space
+    first: float  # left edge of the first glyph other than a space
+    last: float  # left edge of the last glyph other than a space
+
+
 def _lines(raw, textpage, page_no: int) -> list[Line]:
-    """Characters grouped into lines: a new line when the pen moves back left or jumps down."""
+    """Characters grouped into lines: a new line when the pen moves back left or jumps down.
+
+    PDFium is asked about runs of characters, not about each character (a call per character
+    was most of the time of reading a PDF): the characters of one text object share font,
+    size and baseline, so a run's first and last glyphs give its edges and one call its box."""
     tp = textpage.raw
-    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-    ox, oy = ctypes.c_double(), ctypes.c_double()
-    flags = ctypes.c_int()
-    name = ctypes.create_string_buffer(80)
-    fonts: dict[bytes, bool] = {}  # font name: italic
+    count = raw.FPDFText_CountChars(tp)
+    text = textpage.get_text_range(0, count) if count > 0 else ""
+    if len(text) != count:  # characters outside the BMP came as surrogate pairs: ask one by one
+        text = "".join(chr(raw.FPDFText_GetUnicode(tp, i)) for i in range(count))
+    keys = _object_keys(raw, tp, count)
+    glyphs = _Glyphs(raw, tp, text)
     lines: list[Line] = []
-    glyphs: list[tuple[str, float, float, float, float, float, float, int]] = []
-    for i in range(raw.FPDFText_CountChars(tp)):
-        code = raw.FPDFText_GetUnicode(tp, i)
-        if code in (10, 13) or (code < 32 and code != 2) or code == 0xFFFE:
+    pieces: list[_Piece] = []  # the line being built
+    last: _Piece | None = None  # the piece holding the line's last glyph other than a space
+    i = 0
+    while i < count:
+        key = keys[i]
+        j = i + 1
+        while j < count and keys[j] == key:
+            j += 1
+        if key is None:  # generated by PDFium: a space between words (kept) or a line break
+            for k in range(i, j):
+                if text[k] == " " and pieces:
+                    prev = pieces[-1]
+                    pieces.append(_Piece(" ", prev.size, prev.y, prev.italic, None, 0.0, 0.0))
+            i = j
             continue
-        ch = "-" if code == 2 else chr(code)
-        if raw.FPDFText_IsGenerated(tp, i) == 1:
-            if ch == " " and glyphs:
-                glyphs.append((" ",) + glyphs[-1][1:])
-            continue
-        raw.FPDFText_GetCharBox(tp, i, left, right, bottom, top)
-        raw.FPDFText_GetCharOrigin(tp, i, ox, oy)
-        raw.FPDFText_GetFontInfo(tp, i, name, 80, flags)
-        font = name.value
-        italic = fonts.get(font)
-        if italic is None:
-            italic = fonts[font] = bool(flags.value & ITALIC_FLAG or ITALIC_NAME.search(font))
-        glyph = (ch, raw.FPDFText_GetFontSize(tp, i), left.value, bottom.value, right.value, top.value, oy.value, italic)
-        if glyphs and ch != " ":
-            prev = next((g for g in reversed(glyphs) if g[0] != " "), glyphs[-1])
-            back = glyph[2] < prev[2] - 1 and abs(glyph[6] - prev[6]) > 2
-            if back or abs(glyph[6] - prev[6]) > 0.75 * max(glyph[1], prev[1]):
-                lines.append(_line(glyphs, page_no))
-                glyphs = []
-        if ch != " " or glyphs:
-            glyphs.append(glyph)
-    if glyphs:
-        lines.append(_line(glyphs, page_no))
+        for run in glyphs.runs(i, j):
+            lead = len(run.text) - len(run.text.lstrip(" "))
+            if lead:
+                if pieces:
+                    pieces.append(run._replace(text=run.text[:lead], box=None))
+                if lead == len(run.text):
+                    continue
+                run = run._replace(text=run.text[lead:])
+            if last is not None:
+                back = run.first < last.last - 1 and abs(run.y - last.y) > 2
+                if back or abs(run.y - last.y) > 0.75 * max(run.size, last.size):
+                    lines.append(_line(pieces, page_no))
+                    pieces = []
+            pieces.append(run)
+            last = run
+        i = j
+    if pieces:
+        lines.append(_line(pieces, page_no))
     return [line for line in lines if line.text]
 
 
-def _line(glyphs: list, page_no: int) -> Line:
-    while glyphs and glyphs[-1][0].isspace():
-        glyphs.pop()
-    inked = [g for g in glyphs if not g[0].isspace()] or glyphs
-    size = Counter(round(g[1], 1) for g in inked).most_common(1)[0][0]
-    baseline = median(g[6] for g in inked if round(g[1], 1) == size)
-    raised = [g[1] < 0.85 * size and g[6] > baseline + 0.15 * size and not g[0].isspace() for g in glyphs]
-    bbox = (min(g[2] for g in inked), min(g[3] for g in inked), max(g[4] for g in inked), max(g[5] for g in inked))
-    line = Line(page_no, "".join(g[0] for g in glyphs), raised, bbox, baseline, size)
-    line.italic = [bool(g[7]) for g in glyphs]
+def _object_keys(raw, tp, count: int) -> list:
+    """Per character, what identifies its text object (None: a character PDFium generated)."""
+    get = getattr(raw, "FPDFText_GetTextObject", None)
+    if get is None:  # an older PDFium: every character is a run of its own
+        return [None if raw.FPDFText_IsGenerated(tp, i) == 1 else i for i in range(count)]
+    # The same function returning the object's address as an int (ctypes pointers do not compare).
+    address = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(ctypes.cast(get, ctypes.c_void_p).value)
+    handle = ctypes.cast(tp, ctypes.c_void_p).value
+    return [address(handle, i) for i in range(count)]
+
+
+class _Glyphs:
+    """What PDFium knows of a page's characters, asked for a run at a time."""
+
+    CONTROL = re.compile("[\x00-\x1f\ufffe]")
+
+    def __init__(self, raw, tp, text: str) -> None:
+        self.raw, self.tp, self.text = raw, tp, text
+        self.fonts: dict[bytes, bool] = {}  # font name: italic
+        self.name = ctypes.create_string_buffer(80)
+        self.flags = ctypes.c_int()
+        self.a, self.b, self.c, self.d = (ctypes.c_double() for _ in range(4))
+
+    def runs(self, i: int, j: int) -> list[_Piece]:
+        """The characters i..j-1 of one text object as pieces: one, or one per character where
+        they do not share a baseline (rotated text)."""
+        raw, tp = self.raw, self.tp
+        chars = self.text[i:j]
+        index: range | list[int] = range(i, j)
+        if self.CONTROL.search(chars):  # line breaks and control codes dropped, PDFium's hyphen (2) kept
+            kept = []
+            for k in range(i, j):
+                ch = self.text[k]
+                if ch == "\ufffe" or ch < " ":
+                    code = raw.FPDFText_GetUnicode(tp, k)
+                    if code in (10, 13) or (code < 32 and code != 2) or code == 0xFFFE:
+                        continue
+                    ch = "-" if code == 2 else chr(code)
+                kept.append((k, ch))
+            index, chars = [k for k, _ in kept], "".join(ch for _, ch in kept)
+        if not chars:
+            return []
+        if len(chars) > 1 and self._origin_y(index[0]) != self._origin_y(index[-1]):
+            return [self._piece(ch, [k]) for k, ch in zip(index, chars)]
+        return [self._piece(chars, index)]
+
+    def _origin_y(self, k: int) -> float:
+        self.raw.FPDFText_GetCharOrigin(self.tp, k, self.a, self.b)
+        return self.b.value
+
+    def _left(self, k: int) -> float:
+        self.raw.FPDFText_GetCharBox(self.tp, k, self.a, self.b, self.c, self.d)
+        return self.a.value
+
+    def _piece(self, chars: str, index) -> _Piece:
+        raw, tp = self.raw, self.tp
+        k0 = index[0]
+        raw.FPDFText_GetFontInfo(tp, k0, self.name, 80, self.flags)
+        font = self.name.value
+        italic = self.fonts.get(font)
+        if italic is None:
+            italic = self.fonts[font] = bool(self.flags.value & ITALIC_FLAG or ITALIC_NAME.search(font))
+        box = None
+        if not chars.isspace():  # the box of the glyphs from the first to the last other than white space
+            start, end = index[len(chars) - len(chars.lstrip())], index[len(chars.rstrip()) - 1]
+            rects = []
+            for r in range(raw.FPDFText_CountRects(tp, start, end - start + 1)):
+                raw.FPDFText_GetRect(tp, r, self.a, self.d, self.c, self.b)
+                rects.append((self.a.value, self.b.value, self.c.value, self.d.value))
+            if rects:
+                box = (min(r[0] for r in rects), min(r[1] for r in rects),
+                       max(r[2] for r in rects), max(r[3] for r in rects))
+        lead, tail = len(chars) - len(chars.lstrip(" ")), len(chars.rstrip(" ")) - 1  # glyphs other than spaces
+        first = self._left(index[lead]) if lead <= tail else 0.0
+        last = self._left(index[tail]) if lead < tail else first
+        return _Piece(chars, raw.FPDFText_GetFontSize(tp, k0), self._origin_y(k0), italic, box, first, last)
+
+
+def _line(pieces: list[_Piece], page_no: int) -> Line:
+    """A line from its pieces: its body size (the commonest), baseline and box, and which glyphs
+    are small and raised (superscripts)."""
+    while pieces and pieces[-1].text[-1:].isspace():
+        tail = pieces[-1].text.rstrip()
+        pieces[-1:] = [pieces[-1]._replace(text=tail)] if tail else []
+    text = "".join(p.text for p in pieces)
+    if not text:
+        return Line(page_no, "", [], (0.0, 0.0, 0.0, 0.0), 0.0, 0.0)
+    inked = [(p, n) for p in pieces if (n := len(p.text) - len(WHITE.findall(p.text)))]
+    inked = inked or [(p, len(p.text)) for p in pieces]
+    sizes: Counter = Counter()
+    for p, n in inked:
+        sizes[round(p.size, 1)] += n
+    size = sizes.most_common(1)[0][0]
+    baseline = median([p.y for p, n in inked if round(p.size, 1) == size for _ in range(n)])
+    raised: list[bool] = []
+    italic: list[bool] = []
+    for p in pieces:
+        if p.size < 0.85 * size and p.y > baseline + 0.15 * size:
+            raised.extend(not ch.isspace() for ch in p.text)
+        else:
+            raised.extend([False] * len(p.text))
+        italic.extend([p.italic] * len(p.text))
+    boxes = [p.box for p in pieces if p.box is not None]
+    bbox = ((min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+            if boxes else (0.0, 0.0, 0.0, 0.0))
+    line = Line(page_no, text, raised, bbox, baseline, size)
+    line.italic = italic
     return line
 
 
@@ -245,7 +378,10 @@ def _document(pages: list[list[Line]], rules: list[float | None], labels: list[s
             anchors.append(Anchor(line.start, line.end, {"page": line.page, "bbox": [round(v, 2) for v in line.bbox]}))
     source = "".join(source_parts)
 
-    body_size = Counter(round(ln.size) for lines in pages for ln in lines for _ in ln.text).most_common(1)[0][0]
+    sizes: Counter = Counter()  # by characters
+    for ln in (ln for lines in pages for ln in lines):
+        sizes[round(ln.size)] += len(ln.text)
+    body_size = sizes.most_common(1)[0][0]
     spacing = _line_spacing(pages, body_size)
     title_lines = _classify(pages, rules, body_size, spacing)
     notes = _notes(pages, spacing)
@@ -339,7 +475,7 @@ def _find_markers(pages: list[list[Line]], notes: list[NoteLines], repairs: list
             ocr_pages.add(k)
             continue
         for line in lines:
-            if line.kind not in ("body", "title"):
+            if line.kind not in ("body", "title") or True not in line.raised:
                 continue
             i = 1
             while i < len(line.text):
