@@ -120,7 +120,7 @@ def test_lines_read_by_text_object_equal_lines_read_by_character():
     pdfium = pytest.importorskip("pypdfium2")
     import pypdfium2.raw as raw
 
-    from toolkit.readers.pdf import _lines, _object_keys
+    from toolkit.readers.pdf.lines import _lines, _object_keys
 
     class PerCharacter:  # PDFium as an older pypdfium2 gives it
         def __getattr__(self, name):
@@ -184,7 +184,8 @@ def test_ocr_markers_are_flagged_repaired():
 
 def test_ocr_markers_chosen_in_order_on_the_notes_pages():
     """Tesseract's markers (’ ® a doubled quote) beat real closing quotes; each note gets one."""
-    from toolkit.readers.pdf import Line, NoteLines, _assign, _ocr_candidates
+    from toolkit.readers.pdf.lines import Line, NoteLines
+    from toolkit.readers.pdf.ocr import _assign, _ocr_candidates
 
     def line(page: int, y: float, text: str) -> Line:
         return Line(page, text, [False] * len(text), (72, y - 3, 500, y + 8), y, 11.0)
