@@ -6,9 +6,11 @@ head, page number, body and notes (below the short footnote rule: a drawn path,
 or on an OCR'd scan a row of the page image). A marker is a small raised digit
 in a body line; a note starts with one at its line's start and runs on, across
 the page turn if need be. OCR turns markers into ’ ” ° ® * or plain digits, or
-drops them: on scanned pages each note is given the likeliest glyph glued after
-a word on its page (or the page before), in order, and the footnote is flagged
-repaired.
+drops them: on scanned pages each note is given the likeliest place on its page
+(or the page before), in order: a glyph glued after a word, or the end of a word
+after which the page image shows a raised glyph the OCR text lacks (and whose
+box is wider than its letters); the footnote is flagged repaired. A note with
+no likely place keeps no marker, and is flagged.
 
 `source` is the text read: each page's lines joined by "\\n", pages by "\\n\\f\\n";
 one anchor per line gives its page and box in PDF points.

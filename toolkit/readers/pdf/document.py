@@ -22,7 +22,7 @@ from toolkit.parsing.layout import (
 from toolkit.parsing.offsets import OffsetMap, TextBuilder
 from toolkit.readers.base import Anchor, ReadDocument
 from toolkit.readers.pdf.lines import Line, NoteLines
-from toolkit.readers.pdf.ocr import _assign, _ocr_candidates
+from toolkit.readers.pdf.ocr import _assign, _ink_excess, _ocr_candidates
 from toolkit.terms import Format
 
 # Tesseract's readings of "Ibid." in notes (the I as T or l, the b as h).
@@ -175,14 +175,21 @@ def _find_markers(pages: list[list[Line]], notes: list[NoteLines], repairs: list
     if not ocr_notes:
         return guessed
     body = [ln for k in sorted(ocr_pages) for ln in pages[k - 1] if ln.kind in ("body", "title")]
-    for note, (line, s, e) in _assign(ocr_notes, _ocr_candidates(body, spacing)):
+    candidates = _ocr_candidates(body, spacing, _ink_excess([ln for ln in body if ln.kind == "body"], spacing))
+    for note, (line, s, e) in _assign(ocr_notes, candidates):
         line.marks.append((s, e, note.label))
         guessed.add(line.start + s)
-        repairs.append(Repair("marker-repaired", -1, line.start + s, line.start + e,
-                              f"OCR glyph {line.text[s:e]!r} read as marker {note.label}"))
+        detail = (f"OCR glyph {line.text[s:e]!r} read as marker {note.label}" if e > s else
+                  f"marker {note.label} placed where the OCR dropped it: after {_word_before(line.text, s)!r}, "
+                  f"whose ink is wider than its letters")
+        repairs.append(Repair("marker-repaired", -1, line.start + s, line.start + e, detail))
     for line in body:
         line.marks.sort()
     return guessed
+
+
+def _word_before(text: str, end: int) -> str:
+    return text[:end].rsplit(None, 1)[-1] if text[:end].strip() else ""
 
 
 def _build(source: str, pages: list[list[Line]], labels: list[str], notes: list[NoteLines], guessed: set[int],

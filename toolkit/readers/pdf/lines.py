@@ -31,6 +31,12 @@ class Line:
     italic: list[bool] = field(default_factory=list)  # per character: set in an italic font
     # Marker spans of `text` with the number each stands for (a note's own label first).
     marks: list[tuple[int, int, str]] = field(default_factory=list)
+    # The glyphs of each text object: span of `text` (white space trimmed) and left and right
+    # edges. On an OCR'd page a text object is a word and its box where tesseract saw its ink.
+    runs: list[tuple[int, int, float, float]] = field(default_factory=list)
+    # On a scanned page, per run: the width (points) of the raised ink that ends the run's box
+    # in the image (a superscript, a closing quote), whatever the OCR text says is there.
+    tails: list[float] = field(default_factory=list)
 
     @property
     def end(self) -> int:
@@ -56,10 +62,12 @@ def _extract(pdf) -> tuple[list[list[Line]], list[float | None], list[str]]:
         paths, images = _object_bounds(raw, page)
         rule = _rule(paths, margin)
         if lines and not any(True in ln.raised for ln in lines) and _scanned(images, page):
+            pixels = _render(page, SCAN_SCALE)
             for line in lines:
                 line.ocr = True
+            _raised_tails(lines, pixels, SCAN_SCALE, page.get_size()[1])
             if rule is None:
-                rule = _drawn_rule(page, margin)  # an OCR'd scan: the rule is in the image
+                rule = _drawn_rule(pixels, SCAN_SCALE, page, margin)  # an OCR'd scan: the rule is in the image
         pages.append(lines)
         rules.append(rule)
         labels.append(pdf.get_page_label(i) or str(i + 1))
@@ -100,22 +108,86 @@ def _scanned(images: list[Box], page) -> bool:
     return any(x1 - x0 > 0.8 * width and y1 - y0 > 0.8 * height for x0, y0, x1, y1 in images)
 
 
-def _drawn_rule(page, margin: float) -> float | None:
+SCAN_SCALE = 2  # scanned pages are looked at in 144 dpi grey (numpy comes with spaCy)
+
+
+def _render(page, scale: float):
+    pixels = page.render(scale=scale, grayscale=True, no_smoothimage=True).to_numpy()
+    return pixels[:, :, 0] if pixels.ndim == 3 else pixels
+
+
+def _drawn_rule(pixels, scale: float, page, margin: float) -> float | None:
     """The footnote rule of a scanned page: a pixel row dark from the left margin for about
-    110 points and blank to its right (rendered at 72 dpi, a pixel a point; numpy comes with spaCy)."""
+    110 points and blank to its right."""
     import numpy as np
 
-    pixels = page.render(scale=1, grayscale=True).to_numpy()
-    if pixels.ndim == 3:
-        pixels = pixels[:, :, 0]
     width, height = page.get_size()
     x = max(int(margin), 0)
-    left, right = pixels[:, x + 4:x + 114], pixels[:, x + 123:int(width) - x]
-    if left.shape[1] < 100 or right.shape[1] < 100:
+    left = pixels[:, int((x + 4) * scale):int((x + 114) * scale)]
+    right = pixels[:, int((x + 123) * scale):int((width - x) * scale)]
+    if left.shape[1] < 100 * scale or right.shape[1] < 100 * scale:
         return None
     rows = np.nonzero(((left < 160).mean(axis=1) > 0.9) & ((right > 230).mean(axis=1) > 0.97))[0]
-    rows = rows[rows > 60]
-    return float(height - rows[0]) if len(rows) else None
+    rows = rows[rows > 60 * scale]
+    return float(height - int(rows[0] / scale)) if len(rows) else None
+
+
+def _raised_tails(lines: list[Line], pixels, scale: float, height: float) -> None:
+    """Line.tails: for each run (an OCR word), how wide the ink that ends it in the image is that
+    sits well above the baseline and stands tall, a glyph of its own: a superscript number or a
+    closing quote; not a letter, a full stop, a comma, a hyphen, the hook of an f or the arm of
+    a y. Measured in the line's own x-height in the image (the commonest top of its columns of
+    ink above the commonest bottom): its lowest point 0.57 of it over the baseline or higher,
+    and half of it from top to bottom. The word's ink is followed past its box (tesseract's
+    boxes fall short by a few points) across gaps of up to 2.5 points, short of the next word's
+    box (whose left edge is where its ink starts)."""
+    import numpy as np
+
+    gap = int(2.5 * scale)
+    for line in lines:
+        top = max(int((height - line.baseline - 1.0 * line.size) * scale), 0)
+        bottom = min(int((height - line.baseline + 0.35 * line.size) * scale), pixels.shape[0])
+        line.tails = [0.0] * len(line.runs)
+        if bottom - top < 8 or not line.runs:
+            continue
+        dark = pixels[top:bottom] < 128
+        ink = dark.any(axis=0)
+        if not ink.any():
+            continue
+        lowest = dark.shape[0] - 1 - np.argmax(dark[::-1], axis=0)  # per column, the row of its lowest ink
+        highest = np.argmax(dark, axis=0)
+        base = int(np.bincount(lowest[ink]).argmax())  # the baseline and the x-height line as the image has them
+        xtop = int(np.bincount(highest[ink]).argmax())
+        xheight = base - xtop
+        if xheight < 3:
+            continue
+        low = (ink & (base - lowest < 0.57 * xheight)).tolist()
+        ink, lowest, highest = ink.tolist(), lowest.tolist(), highest.tolist()
+        n = len(ink)
+        tails = []
+        nexts = [int(run[2] * scale) - 1 for run in line.runs[1:]] + [n]
+        for (_, _, x0, x1), limit in zip(line.runs, nexts):
+            start, end = int(x0 * scale), min(int(x1 * scale), n - 1)
+            while end > start and not ink[end]:
+                end -= 1
+            k, j = end, end + 1
+            while j < min(n, limit) and j - k - 1 <= gap:  # at most `gap` blank columns
+                if ink[j]:
+                    k = j
+                j += 1
+            end = k
+            while k > start and not low[k]:  # back to the last column reaching down to the baseline
+                k -= 1
+            if k == start and not low[k]:  # no such column: the whole word is raised
+                k -= 1
+            else:  # raised ink that touches it is part of its glyph (the bowl of a 9, an f's hook)
+                k += 1
+                while k <= end and ink[k]:
+                    k += 1
+            cols = [c for c in range(k + 1, end + 1) if ink[c]]
+            tall = bool(cols) and max(lowest[c] for c in cols) - min(highest[c] for c in cols) >= 0.5 * xheight
+            tails.append((end - k) / scale if tall else 0.0)
+        line.tails = tails
 
 
 class _Piece(NamedTuple):
@@ -276,15 +348,20 @@ def _line(pieces: list[_Piece], page_no: int) -> Line:
     baseline = median([p.y for p, n in inked if round(p.size, 1) == size for _ in range(n)])
     raised: list[bool] = []
     italic: list[bool] = []
+    runs: list[tuple[int, int, float, float]] = []
     for p in pieces:
         if p.size < 0.85 * size and p.y > baseline + 0.15 * size:
             raised.extend(not ch.isspace() for ch in p.text)
         else:
             raised.extend([False] * len(p.text))
+        if p.box is not None:
+            start = len(italic) + len(p.text) - len(p.text.lstrip())
+            runs.append((start, len(italic) + len(p.text.rstrip()), p.box[0], p.box[2]))
         italic.extend([p.italic] * len(p.text))
     boxes = [p.box for p in pieces if p.box is not None]
     bbox = ((min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
             if boxes else (0.0, 0.0, 0.0, 0.0))
     line = Line(page_no, text, raised, bbox, baseline, size)
     line.italic = italic
+    line.runs = runs
     return line
