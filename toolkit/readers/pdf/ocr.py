@@ -47,14 +47,15 @@ def _ink_excess(body: list[Line], spacing: float) -> dict[int, dict[int, tuple[f
     prior = np.zeros(3 * n)
     prior[:n] = width.sum() / x[:, :n].sum()  # the mean advance; first and last corrections 0
     y = width - x @ prior
-    ridge = 0.1 * np.eye(3 * n)
+    gram, moment = x.T @ x + 0.1 * np.eye(3 * n), x.T @ y  # with a ridge toward the prior
     kept = np.ones(len(words), bool)
     for _ in range(3):
-        inverse = np.linalg.inv(x[kept].T @ x[kept] + ridge)
-        residual = y - x @ (inverse @ (x[kept].T @ y[kept]))
+        out = x[~kept]  # the few outliers, taken out of the sums rather than the sums made again
+        inverse = np.linalg.inv(gram - out.T @ out)
+        residual = y - x @ (inverse @ (moment - out.T @ y[~kept]))
         spread = 1.4826 * float(np.median(np.abs(residual[kept])))
         kept = np.abs(residual) < max(4 * spread, 0.5)
-    leverage = np.einsum("ij,jk,ik->i", x, inverse, x)
+    leverage = ((x @ inverse) * x).sum(axis=1)
     excess = np.where(kept, residual / (1 - np.minimum(leverage, 0.95)), residual)
     for (line, end, _, _, tail), extra in zip(words, excess):
         found.setdefault(id(line), {})[end] = (float(extra) / digit, tail / digit)
