@@ -5,7 +5,7 @@
     tei.py       TEI P5 (FRUS volumes, digital editions): <note>, <pb n>, one document per div
     docx.py      Word: the body, word/footnotes.xml and endnotes.xml, core properties
     html.py      journal and repository pages, pandoc's HTML: footnote links and note lists
-    pdf.py       PDF with a text layer, born digital or OCR'd: superscript markers, page-foot notes
+    pdf/         PDF with a text layer, born digital or OCR'd: superscript markers, page-foot notes
 
 `detect_format(name, data)` chooses by content, then by extension; `read_bytes`
 dispatches. Readers import their libraries lazily, so `toolkit --help` stays fast.

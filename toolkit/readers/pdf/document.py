@@ -1,25 +1,10 @@
-"""PDF with a text layer, born digital or OCR'd: superscript markers, page-foot notes.
-
-PDFium gives every character with its box, font size and font. Characters are
-grouped into lines by position; each page's lines are then sorted into running
-head, page number, body and notes (below the short footnote rule: a drawn path,
-or on an OCR'd scan a row of the page image). A marker is a small raised digit
-in a body line; a note starts with one at its line's start and runs on, across
-the page turn if need be. OCR turns markers into ’ ” ° ® * or plain digits, or
-drops them: on scanned pages each note is given the likeliest glyph glued after
-a word on its page (or the page before), in order, and the footnote is flagged
-repaired.
-
-`source` is the text read: each page's lines joined by "\\n", pages by "\\n\\f\\n";
-one anchor per line gives its page and box in PDF points.
-"""
+"""A PDF's lines made a document: running heads, page numbers, title, body and notes told
+apart, markers found (on OCR'd pages: guessed), linked to their notes, the reading text built."""
 
 from __future__ import annotations
 
-import ctypes
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from statistics import median
 
@@ -35,7 +20,9 @@ from toolkit.parsing.layout import (
     Repair,
 )
 from toolkit.parsing.offsets import OffsetMap, TextBuilder
-from toolkit.readers.base import Anchor, ReadDocument, ReaderError
+from toolkit.readers.base import Anchor, ReadDocument
+from toolkit.readers.pdf.lines import Line, NoteLines
+from toolkit.readers.pdf.ocr import _assign, _ink_excess, _ocr_candidates
 from toolkit.terms import Format
 
 # Tesseract's readings of "Ibid." in notes (the I as T or l, the b as h).
@@ -48,177 +35,8 @@ PAGE_NUMBER = re.compile(r"[0-9]{1,4}|[ivxlcdm]{1,6}", re.I)
 TERMINAL = re.compile(r"[.!?:][\"'”’)\]]*$|[”’\"]$")
 WORD = re.compile(r"[^\W\d_]+")
 COMPOUND = re.compile(r"([^\W\d_]+)-([^\W\d_]+)")
-# What tesseract makes of a superscript number glued to the word before it.
-OCR_MARK = re.compile(r"(?<=\S)([’‘“”\"'*®°?™©!]{1,2}|[0-9]{1,2})(?=\s|$)")
 OCR_LABEL = re.compile(r"[0-9’‘“”\"'*®°?™©!%»«•§#^~]{1,3} (?=[A-Z])|[’‘“”\"'*®°?™©!%»«•§#^~]{1,2}(?=[A-Z])")
 MARK_CHARS = set("0123456789*†‡")
-ITALIC_FLAG = 64  # the Italic bit of a PDF font descriptor's flags (the standard 14 fonts have none)
-ITALIC_NAME = re.compile(rb"Italic|Oblique", re.I)
-
-
-@dataclass
-class Line:
-    """One printed line: its glyphs and where it sits."""
-
-    page: int  # 1-based
-    text: str
-    raised: list[bool]  # per character: a small raised glyph (superscript)
-    bbox: tuple[float, float, float, float]
-    baseline: float
-    size: float  # the body size of the line
-    start: int = 0  # in source
-    kind: str = "body"  # "body", "title", "head", "folio", "note"
-    ocr: bool = False  # on a scanned page (one image) whose OCR text has no raised glyphs
-    italic: list[bool] = field(default_factory=list)  # per character: set in an italic font
-    # Marker spans of `text` with the number each stands for (a note's own label first).
-    marks: list[tuple[int, int, str]] = field(default_factory=list)
-
-    @property
-    def end(self) -> int:
-        return self.start + len(self.text)
-
-
-@dataclass
-class NoteLines:
-    label: str
-    lines: list[Line]
-
-
-def read(data: bytes, name: str = "") -> list[ReadDocument]:
-    import pypdfium2 as pdfium
-
-    try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        if "password" in str(exc).lower():
-            raise ReaderError("is encrypted (it needs a password)",
-                              "remove the password, e.g. qpdf --decrypt --password=... in.pdf out.pdf") from None
-        detail = re.search(r"PDFium: ([^)]*)", str(exc))
-        raise ReaderError(f"is not a readable PDF ({detail.group(1) if detail else exc})",
-                          "repair or re-save it, e.g. qpdf in.pdf out.pdf") from None
-    try:
-        pages, rules, labels = _extract(pdf)
-    finally:
-        pdf.close()
-    if not any(line.text.strip() for lines in pages for line in lines):
-        raise ReaderError("has no text layer", "OCR it first, e.g. ocrmypdf in.pdf out.pdf")
-    return [_document(pages, rules, labels)]
-
-
-def _extract(pdf) -> tuple[list[list[Line]], list[float | None], list[str]]:
-    """Lines of every page, the height of each page's footnote rule, the page labels."""
-    import pypdfium2.raw as raw
-
-    pages, rules, labels = [], [], []
-    for i in range(len(pdf)):
-        page = pdf[i]
-        textpage = page.get_textpage()
-        lines = _lines(raw, textpage, i + 1)
-        margin = min((ln.bbox[0] for ln in lines), default=0)
-        rule = _rule(raw, page, margin)
-        if lines and _scanned(raw, page) and not any(any(ln.raised) for ln in lines):
-            for line in lines:
-                line.ocr = True
-            if rule is None:
-                rule = _drawn_rule(page, margin)  # an OCR'd scan: the rule is in the image
-        pages.append(lines)
-        rules.append(rule)
-        labels.append(pdf.get_page_label(i) or str(i + 1))
-        textpage.close()
-        page.close()
-    return pages, rules, labels
-
-
-def _rule(raw, page, margin: float) -> float | None:
-    """The height of the short horizontal rule LibreOffice and Word draw at the left margin
-    above the notes (the lowest such, as an underlined word higher up is one too)."""
-    best = None
-    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=1):
-        x0, y0, x1, y1 = obj.get_bounds()
-        if y1 - y0 < 3 and 30 < x1 - x0 < 300 and x0 < margin + 5 and (best is None or y0 < best):
-            best = y0
-    return best
-
-
-def _scanned(raw, page) -> bool:
-    """A page that is one picture (a scan, with OCR text over it, if any)."""
-    width, height = page.get_size()
-    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=1):
-        x0, y0, x1, y1 = obj.get_bounds()
-        if x1 - x0 > 0.8 * width and y1 - y0 > 0.8 * height:
-            return True
-    return False
-
-
-def _drawn_rule(page, margin: float) -> float | None:
-    """The footnote rule of a scanned page: a pixel row dark from the left margin for about
-    110 points and blank to its right (rendered at 72 dpi, a pixel a point; numpy comes with spaCy)."""
-    import numpy as np
-
-    pixels = page.render(scale=1, grayscale=True).to_numpy()
-    if pixels.ndim == 3:
-        pixels = pixels[:, :, 0]
-    width, height = page.get_size()
-    x = max(int(margin), 0)
-    left, right = pixels[:, x + 4:x + 114], pixels[:, x + 123:int(width) - x]
-    if left.shape[1] < 100 or right.shape[1] < 100:
-        return None
-    rows = np.nonzero(((left < 160).mean(axis=1) > 0.9) & ((right > 230).mean(axis=1) > 0.97))[0]
-    rows = rows[rows > 60]
-    return float(height - rows[0]) if len(rows) else None
-
-
-def _lines(raw, textpage, page_no: int) -> list[Line]:
-    """Characters grouped into lines: a new line when the pen moves back left or jumps down."""
-    tp = textpage.raw
-    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-    ox, oy = ctypes.c_double(), ctypes.c_double()
-    flags = ctypes.c_int()
-    name = ctypes.create_string_buffer(80)
-    fonts: dict[bytes, bool] = {}  # font name: italic
-    lines: list[Line] = []
-    glyphs: list[tuple[str, float, float, float, float, float, float, int]] = []
-    for i in range(raw.FPDFText_CountChars(tp)):
-        code = raw.FPDFText_GetUnicode(tp, i)
-        if code in (10, 13) or (code < 32 and code != 2) or code == 0xFFFE:
-            continue
-        ch = "-" if code == 2 else chr(code)
-        if raw.FPDFText_IsGenerated(tp, i) == 1:
-            if ch == " " and glyphs:
-                glyphs.append((" ",) + glyphs[-1][1:])
-            continue
-        raw.FPDFText_GetCharBox(tp, i, left, right, bottom, top)
-        raw.FPDFText_GetCharOrigin(tp, i, ox, oy)
-        raw.FPDFText_GetFontInfo(tp, i, name, 80, flags)
-        font = name.value
-        italic = fonts.get(font)
-        if italic is None:
-            italic = fonts[font] = bool(flags.value & ITALIC_FLAG or ITALIC_NAME.search(font))
-        glyph = (ch, raw.FPDFText_GetFontSize(tp, i), left.value, bottom.value, right.value, top.value, oy.value, italic)
-        if glyphs and ch != " ":
-            prev = next((g for g in reversed(glyphs) if g[0] != " "), glyphs[-1])
-            back = glyph[2] < prev[2] - 1 and abs(glyph[6] - prev[6]) > 2
-            if back or abs(glyph[6] - prev[6]) > 0.75 * max(glyph[1], prev[1]):
-                lines.append(_line(glyphs, page_no))
-                glyphs = []
-        if ch != " " or glyphs:
-            glyphs.append(glyph)
-    if glyphs:
-        lines.append(_line(glyphs, page_no))
-    return [line for line in lines if line.text]
-
-
-def _line(glyphs: list, page_no: int) -> Line:
-    while glyphs and glyphs[-1][0].isspace():
-        glyphs.pop()
-    inked = [g for g in glyphs if not g[0].isspace()] or glyphs
-    size = Counter(round(g[1], 1) for g in inked).most_common(1)[0][0]
-    baseline = median(g[6] for g in inked if round(g[1], 1) == size)
-    raised = [g[1] < 0.85 * size and g[6] > baseline + 0.15 * size and not g[0].isspace() for g in glyphs]
-    bbox = (min(g[2] for g in inked), min(g[3] for g in inked), max(g[4] for g in inked), max(g[5] for g in inked))
-    line = Line(page_no, "".join(g[0] for g in glyphs), raised, bbox, baseline, size)
-    line.italic = [bool(g[7]) for g in glyphs]
-    return line
 
 
 def _squash(text: str) -> str:
@@ -245,7 +63,10 @@ def _document(pages: list[list[Line]], rules: list[float | None], labels: list[s
             anchors.append(Anchor(line.start, line.end, {"page": line.page, "bbox": [round(v, 2) for v in line.bbox]}))
     source = "".join(source_parts)
 
-    body_size = Counter(round(ln.size) for lines in pages for ln in lines for _ in ln.text).most_common(1)[0][0]
+    sizes: Counter = Counter()  # by characters
+    for ln in (ln for lines in pages for ln in lines):
+        sizes[round(ln.size)] += len(ln.text)
+    body_size = sizes.most_common(1)[0][0]
     spacing = _line_spacing(pages, body_size)
     title_lines = _classify(pages, rules, body_size, spacing)
     notes = _notes(pages, spacing)
@@ -339,7 +160,7 @@ def _find_markers(pages: list[list[Line]], notes: list[NoteLines], repairs: list
             ocr_pages.add(k)
             continue
         for line in lines:
-            if line.kind not in ("body", "title"):
+            if line.kind not in ("body", "title") or True not in line.raised:
                 continue
             i = 1
             while i < len(line.text):
@@ -354,90 +175,21 @@ def _find_markers(pages: list[list[Line]], notes: list[NoteLines], repairs: list
     if not ocr_notes:
         return guessed
     body = [ln for k in sorted(ocr_pages) for ln in pages[k - 1] if ln.kind in ("body", "title")]
-    for note, (line, s, e) in _assign(ocr_notes, _ocr_candidates(body, spacing)):
+    candidates = _ocr_candidates(body, spacing, _ink_excess([ln for ln in body if ln.kind == "body"], spacing))
+    for note, (line, s, e) in _assign(ocr_notes, candidates):
         line.marks.append((s, e, note.label))
         guessed.add(line.start + s)
-        repairs.append(Repair("marker-repaired", -1, line.start + s, line.start + e,
-                              f"OCR glyph {line.text[s:e]!r} read as marker {note.label}"))
+        detail = (f"OCR glyph {line.text[s:e]!r} read as marker {note.label}" if e > s else
+                  f"marker {note.label} placed where the OCR dropped it: after {_word_before(line.text, s)!r}, "
+                  f"whose ink is wider than its letters")
+        repairs.append(Repair("marker-repaired", -1, line.start + s, line.start + e, detail))
     for line in body:
         line.marks.sort()
     return guessed
 
 
-def _ocr_candidates(body: list[Line], spacing: float) -> list[tuple[float, Line, int, int]]:
-    """Glyphs glued after words that may be markers, in reading order, each with a strength: by
-    what it can be besides a marker (® ° * ‘ or a doubled quote nothing else, a closing quote
-    with no quote open little else, one that closes a quotation most likely itself)."""
-    candidates = []
-    quote_open = False
-    prev = None
-    for line in body:
-        if prev is not None and (prev.page != line.page or prev.baseline - line.baseline > 1.3 * spacing):
-            quote_open = False
-        prev = line
-        text = line.text
-        found = {m.start(1): m.group(1) for m in OCR_MARK.finditer(text)}
-        for i, ch in enumerate(text):
-            glyph = found.get(i)
-            if glyph is not None:
-                strength = _mark_strength(glyph, text[i - 1], text[i - 2:i - 1], quote_open)
-                if strength:
-                    offset = i + len(glyph) - 1 if len(glyph) == 2 else i
-                    candidates.append((strength, line, offset, i + len(glyph)))
-            if ch == "“" or ch == "\"" and text[i + 1:i + 2].isalnum():
-                quote_open = True
-            elif ch in "”\"":
-                quote_open = False
-    return candidates
-
-
-SKIP = 0.5  # what leaving a note without a marker is worth, against a candidate's strength
-
-
-def _assign(notes: list[NoteLines], candidates: list[tuple[float, Line, int, int]]) -> list[tuple[NoteLines, tuple]]:
-    """Give each note at most one candidate, in order, maximizing the strengths taken. A marker
-    sits on its note's page, or (costing 1) on the page before when the note was pushed over."""
-    n, c = len(notes), len(candidates)
-    best = [[0.0] * (c + 1) for _ in range(n + 1)]
-    step = [[0] * (c + 1) for _ in range(n + 1)]  # 0: candidate j-1 unused, 1: taken by note i-1, 2: note i-1 skipped
-    for i in range(1, n + 1):
-        page = notes[i - 1].lines[0].page
-        row, above = best[i], best[i - 1]
-        row[0], step[i][0] = above[0] + SKIP, 2
-        for j in range(1, c + 1):
-            strength, line = candidates[j - 1][:2]
-            options = [(row[j - 1], 0), (above[j] + SKIP, 2)]
-            if line.page in (page, page - 1):
-                options.append((above[j - 1] + strength - (line.page != page), 1))
-            row[j], step[i][j] = max(options)
-    chosen = []
-    i, j = n, c
-    while i > 0:
-        move = step[i][j]
-        if move == 0:
-            j -= 1
-        else:
-            if move == 1:
-                chosen.append((notes[i - 1], candidates[j - 1][1:]))
-                j -= 1
-            i -= 1
-    return chosen[::-1]
-
-
-def _mark_strength(glyph: str, before: str, before2: str, quote_open: bool) -> float:
-    if glyph.isdigit():  # glued to a word, or to punctuation after one: not "9.25" nor "1918,"
-        return 3 if before.isalpha() or before in ".,;:)”’\"" and not before2.isdigit() else 0
-    if len(glyph) == 2:  # "?”" ends a quoted question; "””" or ".”°" is a quote and a marker
-        return _mark_strength(glyph[1], glyph[0], before, quote_open) if glyph[0] in "?!" else 3
-    if glyph in "*®°™©“‘":
-        return 3
-    if glyph in "?!":  # a real one never follows punctuation
-        return 3 if before in ".,;:" else 1
-    if glyph in "”\"":
-        return 1 if quote_open else 2.5
-    if before in ".,;:)":  # ’ or ' after punctuation: this text quotes with double marks
-        return 2.5
-    return 1.5 if before == "s" else 2
+def _word_before(text: str, end: int) -> str:
+    return text[:end].rsplit(None, 1)[-1] if text[:end].strip() else ""
 
 
 def _build(source: str, pages: list[list[Line]], labels: list[str], notes: list[NoteLines], guessed: set[int],
