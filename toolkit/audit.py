@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import html
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from toolkit.parsing.footnotes import MARKER_REPAIRED, MARKER_WITHOUT_NOTE, NOTE_WITHOUT_MARKER
@@ -82,9 +82,21 @@ class AuditReport:
         return any(SEVERITIES.index(f.severity) >= rank for f in self.findings)
 
     def to_json(self) -> dict[str, Any]:
+        import msgspec
+
+        return self._json(msgspec.to_builtins(self.findings))
+
+    def to_json_bytes(self) -> bytes:
+        """`to_json()` as UTF-8 JSON indented by 2, the bytes of `json.dumps(..., ensure_ascii=False,
+        indent=2)`; the findings are encoded as they are, without a dict for each."""
+        import msgspec
+
+        return msgspec.json.format(msgspec.json.encode(self._json(self.findings)), indent=2)
+
+    def _json(self, findings: list[Any]) -> dict[str, Any]:
         return {"claims": self.claims, "support": self.support, "archives": self.archives,
                 "groups": self.groups, "documents": self.documents, "cited_sources": self.cited_sources,
-                "findings": [asdict(f) for f in self.findings], "counts": {s: self.count(s) for s in SEVERITIES}}
+                "findings": findings, "counts": {s: self.count(s) for s in SEVERITIES}}
 
 
 def _finding(code: str, document: str, claim: str | None, note: str | None, message: str) -> Finding:
