@@ -64,3 +64,16 @@ def test_one_slice_or_a_slice_a_document_the_same_audit(engine, tmp_path, monkey
     assert any(a["archive"] == "PRO" and a["claims"] >= 1 for a in second["archives"])
     only_ada = _audit(engine, annotator="ada")
     assert only_ada.claims == 2 and only_ada.support == {"archival": 2, "published": 0, "none": 0}
+
+
+def test_the_garbage_collector_is_left_as_it_was(engine, tmp_path):
+    import gc
+
+    _store(engine, tmp_path)
+    assert gc.isenabled()
+    assert _audit(engine, include_suggested=True).claims == 8 and gc.isenabled()
+    gc.disable()
+    try:
+        assert _audit(engine, include_suggested=True).claims == 8 and not gc.isenabled()
+    finally:
+        gc.enable()

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import html
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
@@ -162,6 +163,24 @@ def _rows(db: "Connection", query: Any) -> list[Any]:
     return db.execute(query).all()
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while the audit reads. Each of the 100,000s of rows read is a
+    new tuple, and every few hundred of them a collection would walk all that the audit holds (a third of the
+    audit's time on 100,000 claims); the audit's own data holds no reference cycles, and the few cycles made
+    meanwhile are collected afterwards."""
+    import gc
+
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 @dataclass
 class _Version:
     document: str
@@ -281,9 +300,10 @@ def audit_store(session: "Session", filters: "Filters | None" = None) -> AuditRe
     names = document_ids(session, filters.documents) if filters.documents else None
     db = session.connection()  # plain rows: no ORM objects, and none of the ORM's work on each row
     tally = _Tally()
-    store = _StoreWide.read(db)
-    for versions in _slices(db, names):
-        _audit_slice(db, filters, versions, store, tally)
+    with _collector_paused():
+        store = _StoreWide.read(db)
+        for versions in _slices(db, names):
+            _audit_slice(db, filters, versions, store, tally)
 
     totals: dict[str, Counter[str]] = {SCHOLARSHIP: Counter(), PRIMARY: Counter()}
     per_doc: dict[str, Counter[str]] = defaultdict(Counter)
