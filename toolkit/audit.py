@@ -218,10 +218,11 @@ class _Notes:
         supporting = Footnote.role.is_(None) | Footnote.role.in_(SUPPORTING_ROLES)  # type: ignore[union-attr]
         flagged = cast(Footnote.flags, String) != "[]"
         facts, support, with_text = self.facts, self.support, self.with_text
+        # 1 or 0 rather than booleans: a boolean column is converted value by value (on SQLite, an int to a bool)
         for fid, vid, seq, label, sup, flags, printed, has_text in _rows(db, select(
-                Footnote.id, Footnote.version_id, Footnote.seq, Footnote.label, supporting,
+                Footnote.id, Footnote.version_id, Footnote.seq, Footnote.label, case((supporting, 1), else_=0),
                 case((flagged, cast(Footnote.flags, String))), case((flagged, Footnote.marker_printed)),
-                Footnote.note_text.is_not(None)).where(of_notes)):  # type: ignore[union-attr]
+                case((Footnote.note_text.is_not(None), 1), else_=0)).where(of_notes)):  # type: ignore[union-attr]
             facts[fid] = (vid, seq, label)
             support[fid] = () if sup else None
             if flags is not None:
@@ -376,15 +377,19 @@ def _audit_slice(db: "Connection", filters: "Filters", versions: dict[str, _Vers
     vids = list(versions)
     # The claims of the slice, each with the notes linked to it.
     claims: dict[str, tuple[str, str, int | None, int | None, list[str]]] = {}
-    for claim_id, vid, text, start, end, footnote_id in _rows(db, _claims(filters, vids)):
+    rows = _rows(db, _claims(filters, vids))
+    for claim_id, vid, text, start, end, footnote_id in rows:
         entry = claims.get(claim_id)
         if entry is None:
             entry = claims[claim_id] = (vid, text, start, end, [])
         if footnote_id is not None:
             entry[4].append(footnote_id)
+    used = {row[5] for row in rows}  # the notes some claim is linked to
+    used.discard(None)
+    del rows
     notes = _Notes()
     notes.read(db, versions=vids)
-    elsewhere = sorted({fid for entry in claims.values() for fid in entry[4]} - notes.facts.keys())
+    elsewhere = sorted(used - notes.facts.keys())
     for piece in chunked(elsewhere):  # a link to a note of another slice's version
         notes.read(db, ids=piece)
     tally.used_elsewhere.update(elsewhere)
@@ -404,7 +409,6 @@ def _audit_slice(db: "Connection", filters: "Filters", versions: dict[str, _Vers
     none, published, archival = Support.NONE, Support.PUBLISHED, Support.ARCHIVAL
     # (document, group) -> archive and series -> [claims, the last claim counted, items]
     cells: dict[tuple[str, str], dict[Cell, list[Any]]] = defaultdict(dict)
-    used: set[str] = set()
     with_claims: set[str] = set()
     stale: list[tuple[str, str, str, int, int, str]] = []
     quoting: list[tuple[str, str, str, str, str]] = []  # (claim, document, text, note, label): notes that lead
@@ -417,11 +421,13 @@ def _audit_slice(db: "Connection", filters: "Filters", versions: dict[str, _Vers
             doc_cells = cells[(doc, g)]
             with_claims.add(doc)
             own_items = own.get(vid) if g == PRIMARY else None
-        used.update(linked)
         # Each claim's support: archival if it reaches an archive, published if it has supporting notes.
         support = none
         reached = own_items
+        marked = claim_id in disputes  # A103, A104 below
         for fid in linked:
+            if fid in ibid:
+                marked = True
             items = support_of[fid]
             if items is not None:
                 support = published
@@ -446,7 +452,7 @@ def _audit_slice(db: "Connection", filters: "Filters", versions: dict[str, _Vers
             findings.append(_finding("A102", doc, claim_id, None,
                                      f"“{_excerpt(text, 50)}” rests only on published works"))
         # A103: claims resting on an Ibid.; A104: notes disputing the claim linked to them.
-        if claim_id in disputes or not ibid.keys().isdisjoint(linked):
+        if marked:
             findings += _ibid_and_disputes(claim_id, doc, text, linked, notes, ibid, disputes.get(claim_id, set()))
         if start is not None and end is not None:
             stale.append((claim_id, doc, text, start, end, vid))
