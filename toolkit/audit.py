@@ -343,20 +343,19 @@ def audit_store(session: "Session", filters: "Filters | None" = None) -> AuditRe
 
 def _slices(db: "Connection", names: list[str] | None) -> Iterator[dict[str, _Version]]:
     """The versions of the documents audited (all, or those named), in slices of whole documents, in the
-    order of their documents."""
+    order of their documents (sorted here, not by the database's collation: the same on every database)."""
     from sqlalchemy import case, func, select
 
     from toolkit.models import Claim, DocumentVersion
 
     claims = dict(_rows(db, select(Claim.version_id, func.count()).group_by(Claim.version_id)))
-    query = (select(DocumentVersion.id, DocumentVersion.document_id, DocumentVersion.kind,
-                    DocumentVersion.is_current, case((DocumentVersion.is_current, DocumentVersion.title)))
-             .order_by(DocumentVersion.document_id, DocumentVersion.version))
+    query = select(DocumentVersion.document_id, DocumentVersion.version, DocumentVersion.id, DocumentVersion.kind,
+                   DocumentVersion.is_current, case((DocumentVersion.is_current, DocumentVersion.title)))
     if names is not None:
         query = query.where(DocumentVersion.document_id.in_(names))  # type: ignore[attr-defined]
     piece: dict[str, _Version] = {}
     size, last = 0, None
-    for vid, doc, kind, current, title in _rows(db, query):
+    for doc, _, vid, kind, current, title in sorted(_rows(db, query), key=lambda row: (row[0], row[1])):
         if doc != last and (size >= SLICE_CLAIMS or len(piece) >= SLICE_VERSIONS):
             yield piece
             piece, size = {}, 0
