@@ -77,3 +77,14 @@ def test_the_garbage_collector_is_left_as_it_was(engine, tmp_path):
         assert _audit(engine, include_suggested=True).claims == 8 and not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_what_the_session_has_not_written_yet_is_audited(engine, tmp_path):
+    _store(engine, tmp_path)
+    with Session(engine) as session:
+        second = find_version(session, "second")
+        session.add(Claim(id="pending", version_id=second.id, start=0, end=10, source_start=0, source_end=10,
+                          text=second.text[:10], origin="annotator", annotator="ada"))
+        report = audit_store(session, Filters())
+    assert report.claims == 3
+    assert [f.claim for f in report.findings if f.code == "A101"] == ["pending"]  # no evidence at all

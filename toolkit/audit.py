@@ -299,6 +299,7 @@ def audit_store(session: "Session", filters: "Filters | None" = None) -> AuditRe
     filters = filters or Filters()
     check_annotator(session, filters.annotator)
     names = document_ids(session, filters.documents) if filters.documents else None
+    session.flush()  # what the session holds and has not written yet, as an ORM query would see it
     db = session.connection()  # plain rows: no ORM objects, and none of the ORM's work on each row
     tally = _Tally()
     with _collector_paused():
