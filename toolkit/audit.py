@@ -414,7 +414,7 @@ def _audit_slice(db: "Connection", filters: "Filters", versions: dict[str, _Vers
     quoting: list[tuple[str, str, str, str, str]] = []  # (claim, document, text, note, label): notes that lead
     last_vid = None
     for claim_id, (vid, text, start, end, linked) in claims.items():
-        if vid != last_vid:  # the claims of a version come together: what depends on it only, once
+        if vid != last_vid:  # a version's claims mostly come together: what depends on it, looked up once
             last_vid, version = vid, versions[vid]
             doc, g = version.document, version.group
             counts = tally.counts.setdefault((doc, g), Counter())
