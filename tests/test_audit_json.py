@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlmodel import Session
 from typer.testing import CliRunner
 
@@ -28,3 +30,11 @@ def test_the_json_written_is_the_report_as_json(engine, seeds):
     done = CliRunner().invoke(app, ["audit", "--include-suggested", "--json", "--db", db])
     assert done.exit_code == 0
     assert done.stdout_bytes == report.to_json_bytes() + b"\n"
+
+
+@given(st.text(alphabet=st.sampled_from("ab é“\n\t"), max_size=400), st.sampled_from([1, 5, 50, 60, 70]))
+def test_an_excerpt_is_the_squeezed_text_cut(text, width):
+    from toolkit.audit import _excerpt
+
+    squeezed = " ".join(text.split())
+    assert _excerpt(text, width) == (squeezed if len(squeezed) <= width else squeezed[: width - 1] + "…")

@@ -107,6 +107,10 @@ def _finding(code: str, document: str, claim: str | None, note: str | None, mess
 
 
 def _excerpt(text: str, width: int = 70) -> str:
+    if len(text) > 2 * width:  # squeezing a long text's beginning gives the beginning of the squeezed text
+        head = " ".join(text[: 2 * width].split())
+        if len(head) > width:
+            return head[: width - 1] + "…"
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
 
