@@ -193,8 +193,8 @@ class _Version:
     title: str | None  # of a current version
 
 
-Cell = tuple[str, "str | None"]  # an archive and series
-Reached = list[tuple[Cell, str]]  # the archive and series, and the item (its key: version, volume and item)
+_Cell = tuple[str, "str | None"]  # an archive and series
+_Reached = list[tuple[_Cell, str]]  # the archive and series, and the item (its key: version, volume and item)
 
 
 @dataclass
@@ -204,7 +204,7 @@ class _Notes:
     facts: dict[str, tuple[str, int, str]] = field(default_factory=dict)  # note -> (version, seq, label)
     # What a note supports a claim with: None if its role does not let it (terms.SUPPORTING_ROLES; no role:
     # a store made before roles), else the archival items it reaches (none: published works only).
-    support: dict[str, Reached | tuple[()] | None] = field(default_factory=dict)
+    support: dict[str, _Reached | tuple[()] | None] = field(default_factory=dict)
     flagged: dict[str, tuple[list[str], str | None]] = field(default_factory=dict)  # note -> (flags, printed)
     with_text: set[str] = field(default_factory=set)
 
@@ -246,7 +246,8 @@ class _Notes:
 
 @dataclass
 class _StoreWide:
-    """The few facts read once for the whole store, each about as large as the findings it can give."""
+    """The few facts read once for the whole store, small beside it: disputing links, resolved Ibid.s (9,000
+    of the 142,500 citations of the 1,500-copy benchmark), notes that lead to a stored document."""
 
     disputes: dict[str, set[str]]  # claim -> the notes linked to it that dispute it
     ibid: dict[str, list[tuple[list[Any], int]]]  # note -> (chain, note it resolves to) of its resolved Ibid.s
@@ -400,7 +401,7 @@ def _audit_slice(db: "Connection", filters: "Filters", versions: dict[str, _Vers
     for fid in elsewhere:
         tally.unused.pop(fid, None)
     # A primary source's own references (its file number): each of its claims reaches them.
-    own: dict[str, Reached] = defaultdict(list)
+    own: dict[str, _Reached] = defaultdict(list)
     for piece in chunked([vid for vid, v in versions.items() if v.group == PRIMARY]):
         for vid, archive, series, key in _rows(db, select(
                 ArchivalReference.version_id, ArchivalReference.archive, ArchivalReference.series,
@@ -412,7 +413,7 @@ def _audit_slice(db: "Connection", filters: "Filters", versions: dict[str, _Vers
     support_of, ibid, disputes, leads = notes.support, store.ibid, store.disputes, store.leads
     none, published, archival = Support.NONE, Support.PUBLISHED, Support.ARCHIVAL
     # (document, group) -> archive and series -> [claims, the last claim counted, items]
-    cells: dict[tuple[str, str], dict[Cell, list[Any]]] = defaultdict(dict)
+    cells: dict[tuple[str, str], dict[_Cell, list[Any]]] = defaultdict(dict)
     with_claims: set[str] = set()
     stale: list[tuple[str, str, str, int, int, str]] = []
     quoting: list[tuple[str, str, str, str, str]] = []  # (claim, document, text, note, label): notes that lead
