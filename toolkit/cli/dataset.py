@@ -122,7 +122,7 @@ def audit(
         if html_out == "-":
             typer.echo(render_html(report), nl=False)
         elif as_json:
-            typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+            typer.echo(report.to_json_bytes())
         else:
             typer.echo(render_text(report), nl=False)
         if html_out not in (None, "-"):
