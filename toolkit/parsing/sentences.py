@@ -186,7 +186,8 @@ def _raw_sentences(nlp: Pipeline, text: str, p0: int, p1: int) -> list[tuple[int
     orth, punct = table[:, 0], table[:, 1].astype(bool)
     idx = numpy.concatenate([a[:, 2].astype("int64") + at for at, a in arrays])
     length = table[:, 3].astype("int64")
-    ender = numpy.isin(orth, nlp.punct)
+    at = nlp.punct.searchsorted(orth).clip(0, len(nlp.punct) - 1)
+    ender = nlp.punct[at] == orth  # the token is one of the sentence-ending characters
     plain = (~punct & ~ender).nonzero()[0]
     enders_before = numpy.concatenate([[0], numpy.cumsum(ender)])  # enders among tokens [0, i)
     seen = enders_before[plain]
