@@ -161,7 +161,8 @@ def _raw_sentences(nlp: Pipeline, text: str, p0: int, p1: int) -> list[tuple[int
     "Mr.", "'s"), so on a long text nearly every word went through the prefix, suffix and
     infix rules again. Called on chunks cut where tokens cannot depend on each other (CUT:
     a word starts after a whitespace token; no exception holds such whitespace and more),
-    the cache works as on short texts and tokenizing takes a fifth of the time.
+    the cache works as on short texts and tokenizing takes about a quarter of the time
+    (the TEI volume's 478 documents: 0.76 -> 0.21 s).
 
     The sentencizer's rule, on arrays: a token starts a sentence when it is neither
     punctuation nor one of the sentence-ending characters, and one of those came after
