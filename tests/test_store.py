@@ -16,7 +16,7 @@ from conftest import ROOT
 from toolkit.errors import StoreError
 from toolkit.models import Claim, DocumentVersion, EvidenceLink
 from toolkit.views import archive_summary
-from toolkit.store import _alembic_config, head_revision, make_engine, store_revision
+from toolkit.store import _alembic_config, _alembic_head, _script_head, head_revision, make_engine, store_revision
 
 RELEASE_0_1_0 = ROOT / "tests" / "data" / "store-0.1.0.sqlite"
 TABLES = ("document", "document_version", "footnote", "citation", "archival_reference", "claim",
@@ -70,6 +70,31 @@ def test_the_migrations_build_exactly_the_models_schema(tmp_path):
 @pytest.mark.postgres
 def test_the_migrations_build_exactly_the_models_schema_on_postgresql(postgres_url):
     assert _diff_after_all_migrations(postgres_url) == []
+
+
+def test_the_head_revision_is_alembics_without_importing_it():
+    """Opening a store reads the head from the scripts' revision lines; Alembic agrees."""
+    assert _script_head() == _alembic_head() == head_revision()
+
+
+def test_a_new_store_is_what_create_all_and_alembic_stamp_make(tmp_path):
+    """A new store is stamped with plain SQL: the same tables and version row as Alembic's stamp."""
+    ours = tmp_path / "ours.sqlite"
+    make_engine(f"sqlite:///{ours}").dispose()
+    theirs = tmp_path / "theirs.sqlite"
+    engine = create_engine(f"sqlite:///{theirs}")
+    with engine.begin() as connection:
+        SQLModel.metadata.create_all(connection)
+        command.stamp(_alembic_config(connection), "head")
+    engine.dispose()
+
+    def schema(path):
+        with sqlite3.connect(path) as db:
+            return (sorted(db.execute("SELECT type, name, sql FROM sqlite_master")),
+                    db.execute("SELECT version_num FROM alembic_version").fetchall())
+
+    assert schema(ours) == schema(theirs)
+    assert schema(ours)[1] == [(head_revision(),)]
 
 
 def test_a_store_from_a_newer_toolkit_is_refused(tmp_path):

@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import select
 
 from toolkit.chunks import chunked
+from toolkit.gc_tuning import spared_heap
 from toolkit.errors import (
     EmptyFileError,
     InputError,
@@ -262,41 +263,42 @@ def ingest_paths(
     interrupted = False
     batch: list[_Pending] = []
     size = 0
-    parsed = _parse_all(fresh, archives, kind, jobs)
-    try:
-        # Parsing runs ahead in the worker processes while this one writes batches.
-        for item, outcome in zip(fresh, parsed):
-            if isinstance(outcome, str):
-                results[item.index] = [FileResult(str(item.path), FAILED, error=outcome)]
-                emit_ready()
-                continue
-            item.docs = outcome
-            item.data = b""  # the parse holds what is needed now
-            batch.append(item)
-            size += len(outcome)
-            if size >= batch_size:
-                write(batch)
-                batch, size = [], 0
-        if batch:
-            write(batch)
-            batch = []
-    except KeyboardInterrupt:
-        interrupted = True
-        for k, slot in enumerate(results):
-            if slot is None:
-                results[k] = [FileResult(str(pending_path(pending, k)), INTERRUPTED,
-                                         note="not stored: the run was interrupted first")]
-    finally:
-        parsed.close()  # stop the workers now, while they can still be stopped cleanly
-    emit_ready()
-    stored = [r for slot in results if slot is not None for r in slot if r.status in (ADDED, NEW_VERSION)]
-    if stored and not interrupted:
-        # Where citations lead, over the whole store: the new documents may be cited, or cite.
+    with spared_heap() as spare:
+        parsed = _parse_all(fresh, archives, kind, jobs, loaded=spare)
         try:
-            with transaction(engine) as session:
-                update_leads(session)
-        except KeyboardInterrupt:  # the documents are stored; the leads stay as they were
+            # Parsing runs ahead in the worker processes while this one writes batches.
+            for item, outcome in zip(fresh, parsed):
+                if isinstance(outcome, str):
+                    results[item.index] = [FileResult(str(item.path), FAILED, error=outcome)]
+                    emit_ready()
+                    continue
+                item.docs = outcome
+                item.data = b""  # the parse holds what is needed now
+                batch.append(item)
+                size += len(outcome)
+                if size >= batch_size:
+                    write(batch)
+                    batch, size = [], 0
+            if batch:
+                write(batch)
+                batch = []
+        except KeyboardInterrupt:
             interrupted = True
+            for k, slot in enumerate(results):
+                if slot is None:
+                    results[k] = [FileResult(str(pending_path(pending, k)), INTERRUPTED,
+                                             note="not stored: the run was interrupted first")]
+        finally:
+            parsed.close()  # stop the workers now, while they can still be stopped cleanly
+        emit_ready()
+        stored = [r for slot in results if slot is not None for r in slot if r.status in (ADDED, NEW_VERSION)]
+        if stored and not interrupted:
+            # Where citations lead, over the whole store: the new documents may be cited, or cite.
+            try:
+                with transaction(engine) as session:
+                    update_leads(session)
+            except KeyboardInterrupt:  # the documents are stored; the leads stay as they were
+                interrupted = True
     return IngestReport([r for slot in results if slot is not None for r in slot], interrupted)
 
 
@@ -410,18 +412,23 @@ def _worker_init() -> None:
         pass
 
 
-def _parse_all(items: list[_Pending], archives: Archives, kind: str | None,
-               jobs: int | None) -> Iterator[list[ParsedDocument] | str]:
-    """Parse in order, in a pool of processes when it pays (several files, several CPUs)."""
+def _parse_all(items: list[_Pending], archives: Archives, kind: str | None, jobs: int | None,
+               loaded: Callable[[], None] = lambda: None) -> Iterator[list[ParsedDocument] | str]:
+    """Parse in order, in a pool of processes when it pays (several files, several CPUs).
+    spaCy's pipeline, which every document's sentences need, is loaded before the first
+    parse (in the parent: forked workers inherit it); then `loaded` is called."""
     global _WORKER_ARCHIVES
+    if not items:
+        return
+    from toolkit.parsing.sentences import load_pipeline
+
+    load_pipeline()
+    loaded()
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(items) < 16 or "fork" not in multiprocessing.get_all_start_methods():
         for item in items:
             yield parse_file(item.path, item.data, archives, kind, item.format)
         return
-    from toolkit.parsing.sentences import load_pipeline
-
-    load_pipeline()  # loaded once here; the forked workers inherit it
     _WORKER_ARCHIVES = archives
     pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_init)
     try:
