@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 from toolkit.gc_tuning import fewer_collections
 from toolkit.parsing.footnotes import MARKER_REPAIRED, MARKER_WITHOUT_NOTE, NOTE_WITHOUT_MARKER
+from toolkit.store import all_rows
 from toolkit.terms import SUPPORTING_ROLES, CitationKind, ClaimStatus, Origin, Stance, Support
 
 if TYPE_CHECKING:
@@ -162,11 +163,6 @@ def _ref_key(table: Any) -> Any:
             + func.coalesce(table.item, ""))
 
 
-def _rows(db: "Connection", query: Any) -> list[Any]:
-    """All the rows at once: iterating over a result fetches one row at a time, several times slower."""
-    return db.execute(query).all()
-
-
 @dataclass
 class _Version:
     document: str
@@ -205,7 +201,7 @@ class _Notes:
         flagged = cast(Footnote.flags, String) != "[]"
         facts, support, with_text = self.facts, self.support, self.with_text
         # 1 or 0 rather than booleans: a boolean column is converted value by value (on SQLite, an int to a bool)
-        for fid, vid, seq, label, sup, flags, printed, has_text in _rows(db, select(
+        for fid, vid, seq, label, sup, flags, printed, has_text in all_rows(db, select(
                 Footnote.id, Footnote.version_id, Footnote.seq, Footnote.label, case((supporting, 1), else_=0),
                 case((flagged, cast(Footnote.flags, String))), case((flagged, Footnote.marker_printed)),
                 case((Footnote.note_text.is_not(None), 1), else_=0)).where(of_notes)):  # type: ignore[union-attr]
@@ -215,7 +211,7 @@ class _Notes:
                 self.flagged[fid] = (msgspec.json.decode(flags), printed)
             if has_text:
                 with_text.add(fid)
-        for fid, archive, series, key in _rows(db, select(Reach.footnote_id, Reach.archive, Reach.series,
+        for fid, archive, series, key in all_rows(db, select(Reach.footnote_id, Reach.archive, Reach.series,
                                                           _ref_key(Reach)).where(of_reach)):
             reached = support.get(fid)
             if reached is None:  # not a supporting note
@@ -242,19 +238,19 @@ class _StoreWide:
         from toolkit.models import Citation, EvidenceLink, Lead
 
         disputes: dict[str, set[str]] = defaultdict(set)
-        for claim_id, footnote_id in _rows(db, select(EvidenceLink.claim_id, EvidenceLink.footnote_id)
+        for claim_id, footnote_id in all_rows(db, select(EvidenceLink.claim_id, EvidenceLink.footnote_id)
                                            .where(EvidenceLink.stance == Stance.DISPUTES)):
             disputes[claim_id].add(footnote_id)
         ibid: dict[str, list[tuple[list[Any], int]]] = defaultdict(list)
         # In the table's order (SQLite reads the table through; ordered, it would go through an index), then
         # each note's in the order of its citations.
-        for footnote_id, _, chain, target in sorted(_rows(db, select(
+        for footnote_id, _, chain, target in sorted(all_rows(db, select(
                 Citation.footnote_id, Citation.seq, Citation.chain, Citation.resolves_to)
                 .where(Citation.kind == CitationKind.IBID, Citation.resolves_to.is_not(None))),  # type: ignore[union-attr]
                 key=lambda row: (row[0], row[1])):
             ibid[footnote_id].append((chain, target))
         # From the leads (there are few) to their citations, not the other way round.
-        leads = {fid for fid, in _rows(db, select(Citation.footnote_id).where(Citation.id.in_(select(Lead.citation_id)))  # type: ignore[attr-defined]
+        leads = {fid for fid, in all_rows(db, select(Citation.footnote_id).where(Citation.id.in_(select(Lead.citation_id)))  # type: ignore[attr-defined]
                                        .distinct())}
         return cls(dict(disputes), dict(ibid), leads)
 
@@ -336,14 +332,14 @@ def _slices(db: "Connection", names: list[str] | None) -> Iterator[dict[str, _Ve
 
     from toolkit.models import Claim, DocumentVersion
 
-    claims = dict(_rows(db, select(Claim.version_id, func.count()).group_by(Claim.version_id)))
+    claims = dict(all_rows(db, select(Claim.version_id, func.count()).group_by(Claim.version_id)))
     query = select(DocumentVersion.document_id, DocumentVersion.version, DocumentVersion.id, DocumentVersion.kind,
                    DocumentVersion.is_current, case((DocumentVersion.is_current, DocumentVersion.title)))
     if names is not None:
         query = query.where(DocumentVersion.document_id.in_(names))  # type: ignore[attr-defined]
     piece: dict[str, _Version] = {}
     size, last = 0, None
-    for doc, _, vid, kind, current, title in sorted(_rows(db, query), key=lambda row: (row[0], row[1])):
+    for doc, _, vid, kind, current, title in sorted(all_rows(db, query), key=lambda row: (row[0], row[1])):
         if doc != last and (size >= SLICE_CLAIMS or len(piece) >= SLICE_VERSIONS):
             yield piece
             piece, size = {}, 0
@@ -364,7 +360,7 @@ def _audit_slice(db: "Connection", filters: "Filters", versions: dict[str, _Vers
     vids = list(versions)
     # The claims of the slice, each with the notes linked to it.
     claims: dict[str, tuple[str, str, int | None, int | None, list[str]]] = {}
-    rows = _rows(db, _claims(filters, vids))
+    rows = all_rows(db, _claims(filters, vids))
     for claim_id, vid, text, start, end, footnote_id in rows:
         entry = claims.get(claim_id)
         if entry is None:
@@ -385,7 +381,7 @@ def _audit_slice(db: "Connection", filters: "Filters", versions: dict[str, _Vers
     # A primary source's own references (its file number): each of its claims reaches them.
     own: dict[str, _Reached] = defaultdict(list)
     for piece in chunked([vid for vid, v in versions.items() if v.group == PRIMARY]):
-        for vid, archive, series, key in _rows(db, select(
+        for vid, archive, series, key in all_rows(db, select(
                 ArchivalReference.version_id, ArchivalReference.archive, ArchivalReference.series,
                 _ref_key(ArchivalReference))
                 .where(ArchivalReference.version_id.in_(piece), ArchivalReference.footnote_id.is_(None))):  # type: ignore[attr-defined, union-attr]
@@ -465,7 +461,7 @@ def _audit_slice(db: "Connection", filters: "Filters", versions: dict[str, _Vers
     if stale:
         current = {}
         for piece in chunked(sorted({s[1] for s in stale})):
-            current.update({d: (v, text) for d, v, text in _rows(db, select(
+            current.update({d: (v, text) for d, v, text in all_rows(db, select(
                 DocumentVersion.document_id, DocumentVersion.id, DocumentVersion.text)
                 .where(DocumentVersion.is_current, DocumentVersion.document_id.in_(piece)))})  # type: ignore[attr-defined]
         for claim_id, doc, text, start, end, version_id in stale:
@@ -534,7 +530,7 @@ def _note_texts(db: "Connection", footnote_ids: list[str]) -> dict[str, str | No
 
     texts: dict[str, str | None] = {}
     for piece in chunked(footnote_ids):
-        texts.update(_rows(db, select(Footnote.id, Footnote.note_text).where(Footnote.id.in_(piece))))  # type: ignore[attr-defined, arg-type]
+        texts.update(all_rows(db, select(Footnote.id, Footnote.note_text).where(Footnote.id.in_(piece))))  # type: ignore[attr-defined, arg-type]
     return texts
 
 
@@ -564,7 +560,7 @@ def quote_findings(db: "Connection", rows: list[tuple[str, str, str, str, str]],
         return []
     leads: dict[str, list[tuple[str, str | None]]] = defaultdict(list)  # footnote -> (version, page cited)
     for chunk in chunked(sorted({r[3] for r in rows})):
-        for fid, pages, vid, detail in _rows(db, 
+        for fid, pages, vid, detail in all_rows(db, 
                 select(Citation.footnote_id, Citation.pages, Lead.version_id, Lead.detail)
                 .join(Lead, Lead.citation_id == Citation.id).where(Citation.footnote_id.in_(chunk))):  # type: ignore[attr-defined]
             cited = re.search(r"\bp\.\s*(\w+)", detail or "") if detail and " p. " in detail else None
@@ -572,7 +568,7 @@ def quote_findings(db: "Connection", rows: list[tuple[str, str, str, str, str]],
             leads[fid].append((vid, cited.group(1) if cited else None))
     targets: dict[str, tuple[str, list[dict]]] = {}
     for chunk in chunked(sorted({v for ls in leads.values() for v, _ in ls})):
-        targets.update({vid: (text, pages) for vid, text, pages in _rows(db, 
+        targets.update({vid: (text, pages) for vid, text, pages in all_rows(db, 
             select(DocumentVersion.id, DocumentVersion.text, DocumentVersion.pages).where(
                 DocumentVersion.id.in_(chunk)))})  # type: ignore[attr-defined]
     out: list[Finding] = []

@@ -35,6 +35,7 @@ from toolkit import __version__
 from toolkit.chunks import chunked
 from toolkit.errors import NotFoundError, ValidationError
 from toolkit.files import write_atomically
+from toolkit.store import all_rows
 from toolkit.gc_tuning import fewer_collections
 from toolkit.models import Claim, DoccanoExample, DoccanoProject, DocumentVersion, EvidenceLink, Footnote
 from toolkit.provenance import Locator, file_selectors
@@ -207,19 +208,18 @@ def iter_pieces(session: Session, filters: Filters | None = None, slice_size: in
     projects = {p.id: p for p in session.exec(select(DoccanoProject))}
     done = set(session.execute(select(DoccanoExample.project_id, DoccanoExample.remote_id)
                                .where(DoccanoExample.done)).all()) if filters.done_only else set()
-    read = session.connection().execute  # Core rows: the ORM's loading machinery costs more than the query
     for part in chunked([vid for _, _, vid in chosen], slice_size):
         # Plain columns: the offset maps and sentence lists, the bulk of a version row, are not exported.
-        rows = {v.id: v for v in read(select(*VERSION_COLUMNS)  # type: ignore[call-overload]
+        rows = {v.id: v for v in all_rows(session, select(*VERSION_COLUMNS)  # type: ignore[call-overload]
                                                  .where(DocumentVersion.id.in_(part)))}  # type: ignore[attr-defined]
         ordered = [rows[vid] for vid in part]
         views = document_views(session, ordered)
         claims: dict[str, list[Any]] = defaultdict(list)
-        for row in read(_claim_query(filters).where(Claim.version_id.in_(part))):  # type: ignore[attr-defined]
+        for row in all_rows(session, _claim_query(filters).where(Claim.version_id.in_(part))):  # type: ignore[attr-defined]
             claims[row.version_id].append(row)
         links: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
-        for claim_id, stance, link, seq in read(
-                select(EvidenceLink.claim_id, EvidenceLink.stance, EvidenceLink.link, Footnote.seq)
+        for claim_id, stance, link, seq in all_rows(
+                session, select(EvidenceLink.claim_id, EvidenceLink.stance, EvidenceLink.link, Footnote.seq)
                 .join(Footnote).where(Footnote.version_id.in_(part))):  # type: ignore[attr-defined]
             links[claim_id].append((stance, link, seq))
         for version, view in zip(ordered, views):

@@ -19,6 +19,7 @@ from toolkit.errors import AmbiguousNameError, NotFoundError
 from toolkit.leads import leads_in
 from toolkit.models import ArchivalReference, Citation, Document, DocumentVersion, Footnote, Reach
 from toolkit.provenance import Locator
+from toolkit.store import all_rows
 
 
 def find_version(session: Session, name: str, version: int | None = None) -> DocumentVersion:
@@ -76,19 +77,18 @@ def document_views(session: Session, versions: list[Any]) -> list[dict[str, Any]
     reach: dict[str, list[dict[str, Any]]] = defaultdict(list)
     own_refs: dict[str, list[dict[str, Any]]] = defaultdict(list)
     leads: dict[str, list[dict[str, Any]]] = {}
-    read = session.connection().execute  # Core rows: the ORM's loading machinery costs more than the query
     for chunk in chunked(ids):
-        for row in read(select(*FOOTNOTE_COLUMNS).where(Footnote.version_id.in_(chunk))):  # type: ignore[attr-defined]
+        for row in all_rows(session, select(*FOOTNOTE_COLUMNS).where(Footnote.version_id.in_(chunk))):  # type: ignore[attr-defined]
             footnotes[row[0]].append(tuple(row))
-        for row in read(select(*CITATION_COLUMNS).join(Footnote)
+        for row in all_rows(session, select(*CITATION_COLUMNS).join(Footnote)
                                    .where(Footnote.version_id.in_(chunk))):  # type: ignore[attr-defined]
             citation = dict(zip(CITATION_KEYS, row[3:]))
             citation["chain"] = list(citation["chain"] or [])
             citations[row[1]].append((row[2], row[0], citation))
-        for row in read(select(*REACH_COLUMNS).where(Reach.version_id.in_(chunk))  # type: ignore[attr-defined]
+        for row in all_rows(session, select(*REACH_COLUMNS).where(Reach.version_id.in_(chunk))  # type: ignore[attr-defined]
                                    .order_by(Reach.id)):
             reach[row[0]].append(dict(zip(REFERENCE_KEYS, row[1:])))
-        for row in read(select(*REFERENCE_COLUMNS).where(
+        for row in all_rows(session, select(*REFERENCE_COLUMNS).where(
                 ArchivalReference.version_id.in_(chunk), ArchivalReference.footnote_id.is_(None))  # type: ignore[attr-defined, union-attr]
                 .order_by(ArchivalReference.id)):
             own_refs[row[0]].append(dict(zip(REFERENCE_KEYS, row[1:])))
