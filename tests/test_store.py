@@ -121,6 +121,21 @@ def test_a_file_that_is_not_a_database_is_one_line(tmp_path):
     assert "\n" not in str(caught.value)
 
 
+@pytest.mark.parametrize("command", ["status", "upgrade"])
+def test_db_commands_on_a_file_that_is_not_a_database_say_so_in_one_line(tmp_path, command):
+    from typer.testing import CliRunner
+
+    from toolkit.cli import app
+
+    junk = tmp_path / "notes.sqlite"
+    junk.write_text("these are my notes, not a database\n" * 100)
+    result = CliRunner().invoke(app, ["db", command, "--db", str(junk)])
+    assert result.exit_code == 1
+    assert "is not a toolkit store (file is not a database)" in result.output
+    assert "Traceback" not in result.output and result.output.count("\n") == 1
+    assert junk.read_text().startswith("these are my notes")  # untouched
+
+
 def test_a_url_with_a_bad_scheme_is_one_line():
     from toolkit.errors import ConfigError
 

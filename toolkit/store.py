@@ -103,9 +103,20 @@ def make_engine(url: str, *, create: bool = True, upgrade: bool = True) -> Engin
         raise ConfigError(f"no database driver for {display_url(url)}; {hint}") from None
     if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    try:
-        if upgrade:
+    if upgrade:
+        with opening(engine, url):
             migrate(engine, create=create, url=url)
+    return engine
+
+
+SQLITE_BUSY_SECONDS = 15.0
+
+
+@contextmanager
+def opening(engine: Engine, url: str) -> Iterator[None]:
+    """A store that cannot be opened, or is not a database, as one line that says what to do."""
+    try:
+        yield
     except OperationalError as exc:
         engine.dispose()
         raise StoreError(
@@ -118,10 +129,6 @@ def make_engine(url: str, *, create: bool = True, upgrade: bool = True) -> Engin
             f"{display_url(url)} is not a toolkit store ({_reason(exc)}); "
             "give --db the store's file, or a new path to start a new store"
         ) from None
-    return engine
-
-
-SQLITE_BUSY_SECONDS = 15.0
 
 
 @dataclass

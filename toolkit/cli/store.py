@@ -21,12 +21,13 @@ def db_status(db: Optional[str] = DbOption,
 
     Example: toolkit db status
     """
-    from toolkit.store import display_url, head_revision, make_engine, resolve_db_url, store_revision
+    from toolkit.store import display_url, head_revision, make_engine, opening, resolve_db_url, store_revision
 
     with reported():
         url = resolve_db_url(db)
         engine = make_engine(url, create=False, upgrade=False)
-        found, head = store_revision(engine), head_revision()
+        with opening(engine, url):
+            found, head = store_revision(engine), head_revision()
     state = {"store": display_url(url), "revision": found, "head": head, "current": found == head}
     if as_json:
         typer.echo(json.dumps(state, indent=2))
@@ -44,12 +45,13 @@ def db_upgrade(db: Optional[str] = DbOption) -> None:
 
     A SQLite store is first copied beside itself as <file>.bak-<revision>.
     """
-    from toolkit.store import display_url, make_engine, migrate, resolve_db_url
+    from toolkit.store import display_url, make_engine, migrate, opening, resolve_db_url
 
     with reported():
         url = resolve_db_url(db)
         engine = make_engine(url, create=False, upgrade=False)
-        result = migrate(engine, create=False, url=url)
+        with opening(engine, url):
+            result = migrate(engine, create=False, url=url)
     if not result.changed:
         typer.echo(f"{display_url(url)} is already at revision {result.after}")
         return
