@@ -20,6 +20,10 @@ def keys(archives, text, definitions=None):
 
 @pytest.mark.parametrize("text, expected", [
     ("PRO F.O. 371/3298/1957.", [("PRO", "FO 371", "3298", "1957")]),
+    # As tesseract reads it from a scan: a zero for O, a period lost, a space before a slash.
+    ("PRO F.0. 371/3298 /3346.", [("PRO", "FO 371", "3298", "3346")]),
+    ("PRO FO. 371/3298/4558.", [("PRO", "FO 371", "3298", "4558")]),
+    ("PRO F.0. 371/3298/2880; 371/3299 /3167.", [("PRO", "FO 371", "3298", "2880"), ("PRO", "FO 371", "3299", "3167")]),
     ("Great Britain, Public Record Office, London. Foreign Office Papers, Record Group 371, "
      "Volume 3020, Document 237030.", [("PRO", "FO 371", "3020", "237030")]),
     ("Great Britain, Public Record Office, London. Cabinet Papers, Record Group 23, Volume 4, Folio 278.",
