@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 import shutil
 import sys
 import tempfile
@@ -231,11 +232,9 @@ def iter_pieces(session: Session, filters: Filters | None = None, slice_size: in
             if filters.done_only:
                 rows = [c for c in rows if c.origin == Origin.ADJUDICATED
                         or (c.doccano_project_id, c.doccano_example_id) in done]
-            notes = {f["seq"]: f for f in view["footnotes"]}
-            where = Locator(version.anchors)
-            records = [claim_record(c, view, notes, where, links.get(c.id, []), projects)
-                       for c in sorted(rows, key=lambda c: (c.start, c.end, c.id))]
-            yield Piece(view, records)
+            build = ClaimRecords(view, Locator(version.anchors), projects)
+            yield Piece(view, [build.record(c, links.get(c.id, []))
+                               for c in sorted(rows, key=lambda c: (c.start, c.end, c.id))])
 
 
 def build_dataset(session: Session, filters: Filters | None = None,
@@ -249,56 +248,64 @@ def build_dataset(session: Session, filters: Filters | None = None,
     return dataset
 
 
-def claim_record(claim: Any, view: dict[str, Any], notes: dict[int, dict[str, Any]], where: Locator,
-                 links: list[tuple[str, str, int]], projects: dict[int | None, DoccanoProject]) -> dict[str, Any]:
-    """One claim with what it rests on."""
-    evidence = []
-    for stance, link, seq in sorted(links, key=lambda triple: triple[2]):
-        note = notes.get(seq, {})
+class ClaimRecords:
+    """Claims of one document version as records: what every claim of the document shares
+    (the document's fields, each note's part of an evidence entry, the page starts) is
+    worked out once, not once per claim."""
+
+    def __init__(self, view: dict[str, Any], where: Locator, projects: dict[int | None, DoccanoProject]) -> None:
+        self.view, self.where, self.projects = view, where, projects
+        self.text = view["text"]
+        self.shared = {"document": view["document"], "version_id": view["version_id"], "version": view["version"],
+                       "title": view["title"], "kind": view["kind"], "source_sha256": view["source"]["sha256"]}
         # The note itself (its citations, CSL-JSON) is in the dataset's documents, joined on note_id;
         # a claim carries what it needs to stand alone: the note's text and what it reaches.
-        evidence.append({"seq": seq, "note_id": note.get("note_id"), "label": note.get("label"),
-                         "role": note.get("role"), "text": note.get("text"), "stance": stance, "link": link,
-                         "references": note.get("references", [])})
-    if view["kind"] == "primary-source" and view["references"]:
+        self.notes = {f["seq"]: ({"note_id": f["note_id"], "label": f["label"], "role": f["role"], "text": f["text"]},
+                                 f["references"]) for f in view["footnotes"]}
+        self.page_starts = [page["start"] for page in view["pages"]]
+        self.page_labels = [page["label"] for page in view["pages"]]
         # A claim in a primary source rests on the document itself.
-        evidence.append({"seq": None, "note_id": None, "label": None, "role": None, "text": None,
-                         "stance": "supports", "link": "document", "references": view["references"]})
-    # Only evidence notes support a claim; an editor's identification or a pointer is shown, not counted.
-    supporting = [e for e in evidence if e["role"] is None or e["role"] in SUPPORTING_ROLES]  # None: before roles
-    if any(e["references"] for e in supporting):
-        support = Support.ARCHIVAL
-    elif supporting:
-        support = Support.PUBLISHED
-    else:
-        support = Support.NONE
-    doccano = None
-    project = projects.get(claim.doccano_project_id)
-    if project is not None and claim.doccano_span_id is not None:
-        doccano = {"url": project.url, "project": project.remote_id, "example": claim.doccano_example_id,
-                   "span": claim.doccano_span_id}
-    return {
-        "id": claim.id, "document": view["document"], "version_id": view["version_id"], "version": view["version"],
-        "title": view["title"], "kind": view["kind"], "source_sha256": view["source"]["sha256"],
-        "start": claim.start, "end": claim.end, "source_start": claim.source_start, "source_end": claim.source_end,
-        "where": where(claim.source_start, claim.source_end),
-        "quote": view["text"][claim.start:claim.end], "page": _page(view["pages"], claim.start),
-        "origin": claim.origin, "annotator": claim.annotator, "status": claim.status,
-        "created_at": iso(claim.created_at), "updated_at": iso(claim.updated_at),
-        "guidelines_version": claim.guidelines_version, "doccano": doccano,
-        "evidence": evidence, "support": support,
-        **({"adjudicated_from": list(claim.adjudicated_from or [])} if claim.origin == Origin.ADJUDICATED else {}),
-    }
+        self.document_evidence = (
+            {"seq": None, "note_id": None, "label": None, "role": None, "text": None, "stance": "supports",
+             "link": "document", "references": view["references"]}
+            if view["kind"] == "primary-source" and view["references"] else None)
 
-
-def _page(pages: list[dict[str, Any]], offset: int) -> str | None:
-    label = None
-    for page in pages:
-        if page["start"] <= offset:
-            label = page["label"]
+    def record(self, claim: Any, links: list[tuple[str, str, int]]) -> dict[str, Any]:
+        """One claim with what it rests on."""
+        evidence = []
+        for stance, link, seq in sorted(links, key=lambda triple: triple[2]):
+            note, references = self.notes.get(seq, (_NO_NOTE, []))
+            evidence.append({"seq": seq, **note, "stance": stance, "link": link, "references": references})
+        if self.document_evidence is not None:
+            evidence.append(self.document_evidence)
+        # Only evidence notes support a claim; an editor's identification or a pointer is shown, not counted.
+        supporting = [e for e in evidence if e["role"] is None or e["role"] in SUPPORTING_ROLES]  # None: before roles
+        if any(e["references"] for e in supporting):
+            support = Support.ARCHIVAL
+        elif supporting:
+            support = Support.PUBLISHED
         else:
-            break
-    return label
+            support = Support.NONE
+        doccano = None
+        project = self.projects.get(claim.doccano_project_id)
+        if project is not None and claim.doccano_span_id is not None:
+            doccano = {"url": project.url, "project": project.remote_id, "example": claim.doccano_example_id,
+                       "span": claim.doccano_span_id}
+        page = bisect_right(self.page_starts, claim.start)
+        return {
+            "id": claim.id, **self.shared,
+            "start": claim.start, "end": claim.end, "source_start": claim.source_start,
+            "source_end": claim.source_end, "where": self.where(claim.source_start, claim.source_end),
+            "quote": self.text[claim.start:claim.end], "page": self.page_labels[page - 1] if page else None,
+            "origin": claim.origin, "annotator": claim.annotator, "status": claim.status,
+            "created_at": iso(claim.created_at), "updated_at": iso(claim.updated_at),
+            "guidelines_version": claim.guidelines_version, "doccano": doccano,
+            "evidence": evidence, "support": support,
+            **({"adjudicated_from": list(claim.adjudicated_from or [])} if claim.origin == Origin.ADJUDICATED else {}),
+        }
+
+
+_NO_NOTE: dict[str, Any] = {"note_id": None, "label": None, "role": None, "text": None}
 
 
 # -- W3C Web Annotation -----------------------------------------------------------------------
