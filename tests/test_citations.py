@@ -39,6 +39,10 @@ def keys(archives, text, definitions=None):
     ("France, Archives du Ministère des Affaires Étrangères, Quai d'Orsay, Paris. Record Group: "
      "La Guerre de 1914–1918. Russie, Action des Allies; Volume 32; Folios 62–63.",
      [("MAE", "Guerre, Russie, Action des Allies", "32", "62-63")]),
+    # The same as OCR'd: the grave accents read as acute, the capital's lost, the dashes plain.
+    ("France, Archives du Ministére des Affaires Etrangéres, Quai d'Orsay, Paris. Record Group: "
+     "La Guerre de 1914-1918. Russie, Action des Allies; Volume 32; Folios 62-63.",
+     [("MAE", "Guerre, Russie, Action des Allies", "32", "62-63")]),
     ("File No. 861.00/763", [("NARA", "RG 59", None, "861.00/763")]),
     ("File Nos. 661.119/3420, 304g, 304h, and 861.51/451c.",
      [("NARA", "RG 59", None, "661.119/3420"), ("NARA", "RG 59", None, "661.119/304g"),
