@@ -262,3 +262,21 @@ def test_ocr_candidates_from_what_the_page_image_shows():
     assert [p[2] for p in places if p[0] == "?"] == [2.5, 1]  # "Lindley? was" beats "Japan? Then"
     assert ("suggestion,”", True, 3.5) in places
     assert _ocr_candidates([dropped], 14.0) == []  # without evidence, a bare word is no place
+
+
+@pytest.mark.corpus
+def test_an_ocrd_article_reaches_the_same_archives_as_the_born_digital_one(archives):
+    """Tesseract reads "PRO F.O. 371/3298/3346" as "PRO F.0. 371/3298 /3346" or "FO.", and
+    "Ministère des Affaires Étrangères" with other accents; the notes still reach their archives."""
+    from toolkit.parsing.document import analyze
+
+    def reached(folder: str) -> list[tuple]:
+        path = corpus_path("formats", folder, "debo-litvinov-kamenev.pdf")
+        (doc,) = read(path.read_bytes(), path.name)
+        parsed = analyze(doc, archives)
+        return [(n, r.archive, r.series, r.volume, r.item) for n, refs in enumerate(parsed.note_references)
+                for r in refs]
+
+    born_digital, ocrd = reached("pdf"), reached("ocr-pdf")
+    assert len(born_digital) >= 60
+    assert ocrd == born_digital
