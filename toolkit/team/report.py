@@ -20,7 +20,6 @@ from sqlmodel import Session, select
 from toolkit.models import Claim, DoccanoProject, DocumentVersion, EvidenceLink, PushRecord
 from toolkit.team.agreement import (
     NOTHING,
-    Agreement,
     cohen_kappa,
     krippendorff_alpha,
     relation_agreement,

@@ -45,14 +45,14 @@ from toolkit.parsing.citations.citation import (
 from toolkit.parsing.citations.classify import classify_citation
 from toolkit.parsing.citations.csl import to_csl
 from toolkit.parsing.citations.resolve import (
-    citation_references, effective_references, resolve_citations, resolve_publication,
+    effective_references, resolve_citations, resolve_publication,
 )
 from toolkit.parsing.citations.roles import note_role
 from toolkit.parsing.citations.split import merge_shared_locations, segment_note
 
 __all__ = [
     "ARCHIVAL", "COMMENTARY", "CROSS_REFERENCE", "FULL", "IBID", "KINDS", "MANUSCRIPT", "PRINTED_PRIMARY",
-    "PUBLISHED", "SHORT_FORM", "SOURCES", "UNPARSED", "Citation", "ParsedNote", "citation_references",
+    "PUBLISHED", "SHORT_FORM", "SOURCES", "UNPARSED", "Citation", "ParsedNote",
     "effective_references", "note_role", "parse_note", "parse_notes", "resolve_citations",
     "resolve_publication", "segment_note", "to_csl",
 ]

@@ -265,8 +265,3 @@ def effective_references(notes: list[ParsedNote], n: int) -> list[Reference]:
                 seen.add(ref.key)
                 out.append(ref)
     return out
-
-
-def citation_references(notes: list[ParsedNote], n: int, cit: Citation) -> list[Reference]:
-    """The archival references a citation reaches (its own, or those it leans on)."""
-    return list(cit.reaches)
