@@ -34,7 +34,7 @@ def test_the_json_written_is_the_report_as_json(engine, seeds):
 
 @given(st.text(alphabet=st.sampled_from("ab é“\n\t"), max_size=400), st.sampled_from([1, 5, 50, 60, 70]))
 def test_an_excerpt_is_the_squeezed_text_cut(text, width):
-    from toolkit.audit import _excerpt
+    from toolkit.audit.report import _excerpt
 
     squeezed = " ".join(text.split())
     assert _excerpt(text, width) == (squeezed if len(squeezed) <= width else squeezed[: width - 1] + "…")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-import toolkit.audit
+import toolkit.audit.run
 from toolkit.audit import audit_store
 from toolkit.export import Filters
 from toolkit.ingest import ingest_paths
@@ -46,8 +46,8 @@ def test_one_slice_or_a_slice_a_document_the_same_audit(engine, tmp_path, monkey
     _store(engine, tmp_path)
     for filters in ({"include_suggested": True}, {}, {"annotator": "ada"}, {"documents": ["second"]}):
         whole = _audit(engine, **filters)
-        monkeypatch.setattr(toolkit.audit, "SLICE_CLAIMS", 1)
-        monkeypatch.setattr(toolkit.audit, "SLICE_VERSIONS", 1)
+        monkeypatch.setattr(toolkit.audit.run, "SLICE_CLAIMS", 1)
+        monkeypatch.setattr(toolkit.audit.run, "SLICE_VERSIONS", 1)
         sliced = _audit(engine, **filters)
         monkeypatch.undo()
         assert sliced.to_json() == whole.to_json(), filters

@@ -1,30 +1,13 @@
-"""`toolkit audit`: which claims rest on which archive, and what deserves a second look.
-
-Reads the store a slice of documents at a time, plain columns only (memory holds one slice and the
-findings, not the corpus), and counts by the rules the export writes: what a note reaches is stored once,
-at ingest; only evidence notes support a claim; scholarship and primary sources apart. Findings have stable
-codes that scripts and tests may rely on; their wording may change, the codes do not:
-
-    A101 warning  unsourced-claim      a claim with no evidence at all
-    A102 info     published-only       a claim resting only on published works
-    A103 info     ibid-chain           a claim resting on an Ibid. (and the note it finally leans on)
-    A104 warning  disputing-note       a note linked to a claim disputes it
-    A105 info     marker-repaired      a footnote marker misread by OCR, repaired
-    A106 warning  marker-without-note  a footnote marker whose note was not found
-    A107 warning  note-without-marker  a note whose marker was not found
-    A108 info     unused-note          a note that no claim of its document uses
-    A109 error    stale-offsets        a claim whose text is not at its offsets in the current version
-    A110 warning  quote-not-found      words a claim or its note quotes are not in the stored document cited
-    A111 info     quote-on-other-page  the quoted words are in the document cited, on another page than the note's
-"""
+"""`audit_store`: the store read a slice of documents at a time, as plain rows, and the audit's rules
+applied to each slice (see `toolkit.audit` for what is counted and the findings' codes)."""
 
 from __future__ import annotations
 
-import html
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
+from toolkit.audit.report import CODES, PRIMARY, SCHOLARSHIP, SEVERITIES, AuditReport, Finding, _excerpt, _finding
 from toolkit.gc_tuning import fewer_collections
 from toolkit.parsing.footnotes import MARKER_REPAIRED, MARKER_WITHOUT_NOTE, NOTE_WITHOUT_MARKER
 from toolkit.store import all_rows
@@ -35,88 +18,6 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from toolkit.export import Filters
-
-SEVERITIES = ("info", "warning", "error")
-CODES: dict[str, tuple[str, str]] = {
-    "A101": ("unsourced-claim", "warning"),
-    "A102": ("published-only", "info"),
-    "A103": ("ibid-chain", "info"),
-    "A104": ("disputing-note", "warning"),
-    "A105": (MARKER_REPAIRED, "info"),
-    "A106": (MARKER_WITHOUT_NOTE, "warning"),
-    "A107": (NOTE_WITHOUT_MARKER, "warning"),
-    "A108": ("unused-note", "info"),
-    "A109": ("stale-offsets", "error"),
-    "A110": ("quote-not-found", "warning"),
-    "A111": ("quote-on-other-page", "info"),
-}
-
-
-@dataclass(slots=True)
-class Finding:
-    code: str
-    name: str
-    severity: str
-    document: str
-    claim: str | None
-    note: str | None
-    message: str
-
-
-@dataclass
-class AuditReport:
-    claims: int
-    support: dict[str, int]  # archival / published / none, over all claims
-    archives: list[dict[str, Any]]  # per archive and series, over all documents
-    documents: list[dict[str, Any]]  # per document: support counts and archives
-    findings: list[Finding] = field(default_factory=list)
-    # Scholarship's claims and the statements inside primary sources, apart: one must not drown
-    # the other (a FRUS volume's telegrams would fill the archive chart with one bar).
-    groups: dict[str, dict[str, Any]] = field(default_factory=dict)
-    # Each stored primary source that citations lead to (toolkit.leads), and how often it is cited.
-    cited_sources: list[dict[str, Any]] = field(default_factory=list)
-
-    def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
-
-    def fails(self, threshold: str) -> bool:
-        """Is there a finding at `threshold` severity or above?"""
-        rank = SEVERITIES.index(threshold)
-        return any(SEVERITIES.index(f.severity) >= rank for f in self.findings)
-
-    def to_json(self) -> dict[str, Any]:
-        import msgspec
-
-        return self._json(msgspec.to_builtins(self.findings))
-
-    def to_json_bytes(self) -> bytes:
-        """`to_json()` as UTF-8 JSON indented by 2, the bytes of `json.dumps(..., ensure_ascii=False,
-        indent=2)`; the findings are encoded as they are, without a dict for each."""
-        import msgspec
-
-        return msgspec.json.format(msgspec.json.encode(self._json(self.findings)), indent=2)
-
-    def _json(self, findings: list[Any]) -> dict[str, Any]:
-        return {"claims": self.claims, "support": self.support, "archives": self.archives,
-                "groups": self.groups, "documents": self.documents, "cited_sources": self.cited_sources,
-                "findings": findings, "counts": {s: self.count(s) for s in SEVERITIES}}
-
-
-def _finding(code: str, document: str, claim: str | None, note: str | None, message: str) -> Finding:
-    name, severity = CODES[code]
-    return Finding(code, name, severity, document, claim, note, message)
-
-
-def _excerpt(text: str, width: int = 70) -> str:
-    if len(text) > 2 * width:  # squeezing a long text's beginning gives the beginning of the squeezed text
-        head = " ".join(text[: 2 * width].split())
-        if len(head) > width:
-            return head[: width - 1] + "…"
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-SCHOLARSHIP, PRIMARY = "scholarship", "primary-sources"  # the two groups the audit keeps apart
 
 # The store is read a slice of documents at a time, all the versions of a document in one slice: memory
 # holds one slice's claims, notes and what they reach, not the corpus's. A slice ends after the document
@@ -631,119 +532,3 @@ SUPPORT_LEVELS = tuple(Support)
 
 def _ordered(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda a: (-a["claims"], a["archive"], a["series"] or ""))
-
-
-# -- rendering ------------------------------------------------------------------------------
-
-
-def render_text(report: AuditReport, max_findings: int = 60) -> str:
-    """The terminal table: scholarship and primary sources apart, then per document and findings."""
-    s = report.support
-    lines = [f"{report.claims} claims: {s['archival']} rest on an archive, {s['published']} on published "
-             f"works only, {s['none']} on nothing"]
-    for key, heading in ((SCHOLARSHIP, "Claims made in scholarship"), (PRIMARY, "Statements inside primary sources")):
-        group = report.groups.get(key)
-        if not group or not group["claims"]:
-            continue
-        g = group["support"]
-        lines += ["", f"{heading}: {group['claims']} ({g['archival']} archival, {g['published']} published only, "
-                      f"{g['none']} none), per archive and series"]
-        lines.append(f"  {'archive':<8} {'series':<38} {'claims':>6} {'refs':>5}")
-        for a in group["archives"]:
-            lines.append(f"  {a['archive']:<8} {(a['series'] or '-')[:38]:<38} {a['claims']:>6} {a['references']:>5}")
-        if not group["archives"]:
-            lines.append("  (no claim reaches an archive)")
-    lines += ["", "Per document"]
-    for d in report.documents:
-        sup = d["support"]
-        lines.append(f"  {d['document']}: {d['claims']} claims ({sup['archival']} archival, "
-                     f"{sup['published']} published only, {sup['none']} none)")
-        for a in d["archives"][:6]:
-            lines.append(f"      {a['archive']} {a['series'] or ''}: {a['claims']} claims, {a['references']} references")
-    plural = {"error": "errors", "warning": "warnings", "info": "notes"}
-    counts = ", ".join(f"{report.count(sev)} {plural[sev]}" for sev in reversed(SEVERITIES))
-    lines += ["", f"Findings ({counts})"]
-    for f in report.findings[:max_findings]:
-        target = f"claim {f.claim}" if f.claim else f"note {f.note}"
-        lines.append(f"  {f.code} {f.severity:<7} {f.document} {target}: {f.message}")
-    if len(report.findings) > max_findings:
-        lines.append(f"  … and {len(report.findings) - max_findings} more (--json or --html for all)")
-    return "\n".join(lines) + "\n"
-
-
-def render_html(report: AuditReport, title: str = "Audit of claims and their evidence") -> str:
-    """One self-contained page: tables, a bar chart of claims per archive; all text escaped."""
-    e = html.escape
-
-    def chart(rows: list[dict[str, Any]]) -> str:
-        most = max((a["claims"] for a in rows), default=1) or 1
-        return "\n".join(
-            f'<div class="bar"><span class="label">{e(a["archive"])} {e(a["series"] or "")}</span>'
-            f'<span class="fill" style="width:{max(1, round(60 * a["claims"] / most))}%"></span>'
-            f'<span class="n">{a["claims"]}</span></div>' for a in rows)
-
-    scholarship = report.groups.get(SCHOLARSHIP, {"claims": 0, "archives": []})
-    primary = report.groups.get(PRIMARY, {"claims": 0, "archives": []})
-    bars = chart(scholarship["archives"])
-    primary_bars = chart(primary["archives"])
-    archive_rows = "\n".join(
-        f"<tr><td>{e(a['archive'])}</td><td>{e(a['series'] or '-')}</td><td>{a['claims']}</td>"
-        f"<td>{a['references']}</td></tr>" for a in report.archives)
-    doc_rows = "\n".join(
-        f"<tr><td>{e(d['document'])}</td><td>{e(d['title'])}</td><td>{d['claims']}</td>"
-        f"<td>{d['support']['archival']}</td><td>{d['support']['published']}</td><td>{d['support']['none']}</td></tr>"
-        for d in report.documents)
-    finding_rows = "\n".join(
-        f'<tr class="{e(f.severity)}"><td>{e(f.code)}</td><td>{e(f.severity)}</td><td>{e(f.name)}</td>'
-        f"<td>{e(f.document)}</td><td>{'<br>'.join(e(x) for x in (f.claim, f'note {f.note}' if f.note else None) if x)}</td>"
-        f"<td>{e(f.message)}</td></tr>" for f in report.findings)
-    s = report.support
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{e(title)}</title>
-<style>
-body {{ font: 15px/1.45 Georgia, serif; margin: 2em auto; max-width: 72em; color: #222; padding: 0 1em; }}
-h1 {{ font-size: 1.6em; }} h2 {{ font-size: 1.2em; margin-top: 2em; }}
-table {{ border-collapse: collapse; width: 100%; font-size: 0.92em; }}
-th, td {{ border-bottom: 1px solid #ddd; padding: 0.3em 0.5em; text-align: left; vertical-align: top; }}
-th {{ background: #f4f1ea; }}
-.bar {{ display: flex; align-items: center; margin: 0.25em 0; }}
-.bar .label {{ width: 22em; }}
-.bar .fill {{ display: inline-block; height: 1em; background: #8c5a2b; margin-right: 0.5em; }}
-tr.error td {{ background: #fbe3e1; }} tr.warning td {{ background: #fdf3dc; }}
-.summary {{ font-size: 1.05em; }}
-</style>
-</head>
-<body>
-<h1>{e(title)}</h1>
-<p class="summary">{report.claims} claims: <b>{s['archival']}</b> rest on an archive, <b>{s['published']}</b>
-on published works only, <b>{s['none']}</b> on nothing.
-Findings: {report.count('error')} errors, {report.count('warning')} warnings, {report.count('info')} notes.</p>
-<h2>Claims made in scholarship, per archive ({scholarship['claims']} claims)</h2>
-<div class="chart">
-{bars or '<p>No claim made in scholarship reaches an archive.</p>'}
-</div>
-<h2>Statements inside primary sources, per archive ({primary['claims']} statements)</h2>
-<div class="chart primary">
-{primary_bars or '<p>No statement of a primary source is audited.</p>'}
-</div>
-<table><thead><tr><th>Archive</th><th>Series</th><th>Claims</th><th>References</th></tr></thead>
-<tbody>
-{archive_rows}
-</tbody></table>
-<h2>Per document</h2>
-<table><thead><tr><th>Document</th><th>Title</th><th>Claims</th><th>Archival</th><th>Published only</th><th>None</th></tr></thead>
-<tbody>
-{doc_rows}
-</tbody></table>
-<h2>Findings</h2>
-<table><thead><tr><th>Code</th><th>Severity</th><th>Kind</th><th>Document</th><th>Claim / note</th><th>Message</th></tr></thead>
-<tbody>
-{finding_rows}
-</tbody></table>
-</body>
-</html>
-"""
