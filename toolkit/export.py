@@ -36,10 +36,10 @@ from toolkit import __version__
 from toolkit.chunks import chunked
 from toolkit.errors import NotFoundError, ValidationError
 from toolkit.files import write_atomically
-from toolkit.store import all_rows
 from toolkit.gc_tuning import fewer_collections
 from toolkit.models import Claim, DoccanoExample, DoccanoProject, DocumentVersion, EvidenceLink, Footnote
 from toolkit.provenance import Locator, file_selectors
+from toolkit.store import all_rows
 from toolkit.terms import SUPPORTING_ROLES, ClaimStatus, ExportFormat, Origin, Support
 from toolkit.views import VERSION_COLUMNS, document_views, find_version, iso
 
@@ -277,7 +277,7 @@ class ClaimRecords:
             note, references = self.notes.get(seq, (_NO_NOTE, []))
             evidence.append({"seq": seq, **note, "stance": stance, "link": link, "references": references})
         if self.document_evidence is not None:
-            evidence.append(self.document_evidence)
+            evidence.append(dict(self.document_evidence))  # each claim's own, as every other entry
         # Only evidence notes support a claim; an editor's identification or a pointer is shown, not counted.
         supporting = [e for e in evidence if e["role"] is None or e["role"] in SUPPORTING_ROLES]  # None: before roles
         if any(e["references"] for e in supporting):

@@ -96,7 +96,7 @@ def make_engine(url: str, *, create: bool = True, upgrade: bool = True) -> Engin
     kwargs["json_deserializer"] = _json_decode
     try:
         engine = create_engine(url, **kwargs)
-    except (NoSuchModuleError, ModuleNotFoundError) as exc:
+    except (NoSuchModuleError, ModuleNotFoundError):
         hint = ("for PostgreSQL install the extra: pip install 'historians-toolkit[postgres]'"
                 if backend.startswith("postgres") else
                 "give a file path or a sqlite:/// or postgresql:// URL")
