@@ -41,15 +41,22 @@ def seeds() -> Path:
     return corpus_path("seeds")
 
 
-@pytest.fixture
-def postgres_url():
-    """A fresh PostgreSQL database on the local server, dropped afterwards."""
+def postgres_admin():  # type: ignore[no-untyped-def]
+    """An autocommit connection to the local PostgreSQL server's admin database; the test is
+    skipped, saying why, where there is no driver or no server."""
     psycopg2 = pytest.importorskip("psycopg2", reason="psycopg2 is not installed (the postgres extra)")
     try:
         admin = psycopg2.connect(POSTGRES_URL, connect_timeout=5)
     except psycopg2.OperationalError as exc:
         pytest.skip(f"no PostgreSQL server at {POSTGRES_URL.split('@')[-1]} ({str(exc).strip()[:80]})")
     admin.autocommit = True
+    return admin
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh PostgreSQL database on the local server, dropped afterwards."""
+    admin = postgres_admin()
     name = f"toolkit_test_{uuid.uuid4().hex[:10]}"
     with admin.cursor() as cur:
         cur.execute(f'CREATE DATABASE "{name}"')

@@ -29,6 +29,8 @@ from toolkit.ingest import ingest_paths
 from toolkit.models import Claim, DoccanoExample, DoccanoProject, DocumentVersion, PushRecord
 from toolkit.store import make_engine
 
+from conftest import POSTGRES_URL, postgres_admin
+
 from .conftest import WebAnnotator, free_port
 
 # The tests that start a server are marked doccano and postgres; the URL tests below are fast.
@@ -38,7 +40,6 @@ REDIS = ("127.0.0.1", 6379)
 RABBITMQ = ("127.0.0.1", 5672)
 RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672//"
 # As tests/conftest.py (the postgres_url fixture) has it.
-POSTGRES_URL = os.environ.get("TOOLKIT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 IMPORT_TASK = "data_import.celery_tasks.import_dataset"
 CLI_TIMEOUT = 300
 
@@ -67,23 +68,13 @@ def require_rabbitmq() -> None:
                     "`rabbitmq-server -detached`")
 
 
-def _postgres_admin():  # type: ignore[no-untyped-def]
-    psycopg2 = pytest.importorskip("psycopg2", reason="psycopg2 is not installed (the postgres extra)")
-    try:
-        admin = psycopg2.connect(POSTGRES_URL, connect_timeout=5)
-    except psycopg2.OperationalError as exc:
-        pytest.skip(f"no PostgreSQL server at {POSTGRES_URL.split('@')[-1]} ({str(exc).strip()[:80]})")
-    admin.autocommit = True
-    return admin
-
-
 @pytest.fixture
 def doccano_database() -> Iterator[tuple[str, str]]:
     """A fresh PostgreSQL database for doccano: (URL with a password in it, name); dropped afterwards.
 
     The local server trusts its users, so the password is ignored by PostgreSQL: it is
     there to check that it shows up nowhere (command lines, state, status, logs)."""
-    admin = _postgres_admin()
+    admin = postgres_admin()
     name = f"toolkit_doccano_{uuid.uuid4().hex[:10]}"
     with admin.cursor() as cur:
         cur.execute(f'CREATE DATABASE "{name}"')
