@@ -159,18 +159,21 @@ CLAIM_COLUMNS = [Claim.id, Claim.version_id, Claim.start, Claim.end, Claim.sourc
                  Claim.adjudicated_from]
 
 
-def _claim_query(filters: Filters):  # type: ignore[no-untyped-def]
-    """Active claims: the annotators' and the gold (of any version), and the suggestions of current
+def claim_conditions(filters: Filters) -> list[Any]:
+    """Which claims count, for the export and the audit alike (a query joined to DocumentVersion):
+    active ones, the annotators' and the gold (of any version), and the suggestions of current
     versions if asked (a superseded version's suggestions are not claims any more)."""
-    query = select(*CLAIM_COLUMNS).join(DocumentVersion, DocumentVersion.id == Claim.version_id) \
-        .where(Claim.status == ClaimStatus.ACTIVE)
-    if filters.include_suggested:
-        query = query.where(or_(Claim.origin != Origin.SUGGESTED, DocumentVersion.is_current))
-    else:
-        query = query.where(Claim.origin != Origin.SUGGESTED)
+    suggested = Claim.origin != Origin.SUGGESTED
+    conditions = [Claim.status == ClaimStatus.ACTIVE,
+                  or_(suggested, DocumentVersion.is_current) if filters.include_suggested else suggested]
     if filters.annotator:
-        query = query.where(Claim.annotator == filters.annotator)
-    return query
+        conditions.append(Claim.annotator == filters.annotator)
+    return conditions
+
+
+def _claim_query(filters: Filters):  # type: ignore[no-untyped-def]
+    return select(*CLAIM_COLUMNS).join(DocumentVersion, DocumentVersion.id == Claim.version_id) \
+        .where(*claim_conditions(filters))
 
 
 @dataclass

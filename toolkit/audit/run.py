@@ -30,9 +30,10 @@ def _claims(filters: "Filters", version_ids: list[str]):  # type: ignore[no-unty
     """The claims the audit counts, of these versions: active ones, annotators' (and suggestions of current
     versions if asked). One row for each note linked to a claim, or one row without a note:
     (id, version_id, text, start, end, footnote_id); start and end only on a version no longer current."""
-    from sqlalchemy import case, or_, select
+    from sqlalchemy import case, select
     from sqlalchemy.orm import aliased
 
+    from toolkit.export import claim_conditions
     from toolkit.models import Claim, DocumentVersion, EvidenceLink
 
     superseded = ~DocumentVersion.is_current
@@ -40,19 +41,13 @@ def _claims(filters: "Filters", version_ids: list[str]):  # type: ignore[no-unty
                     case((superseded, Claim.end)), EvidenceLink.footnote_id)
              .join(DocumentVersion, DocumentVersion.id == Claim.version_id)
              .outerjoin(EvidenceLink, EvidenceLink.claim_id == Claim.id)
-             .where(Claim.status == ClaimStatus.ACTIVE, Claim.version_id.in_(version_ids)))  # type: ignore[attr-defined]
-    origin = Claim.origin != Origin.SUGGESTED
-    if filters.include_suggested:  # a superseded version's suggestions are not claims any more
-        origin = or_(origin, DocumentVersion.is_current)
-    query = query.where(origin)
+             .where(*claim_conditions(filters), Claim.version_id.in_(version_ids)))  # type: ignore[attr-defined]
     if not filters.annotator:
         # A document with gold (toolkit review) counts its gold, not its annotators' claims.
         gold = aliased(Claim)
         has_gold = (select(gold.id).where(gold.version_id == Claim.version_id, gold.origin == Origin.ADJUDICATED,
                                           gold.status == ClaimStatus.ACTIVE).exists())
         query = query.where(~((Claim.origin == Origin.ANNOTATOR) & has_gold))
-    if filters.annotator:
-        query = query.where(Claim.annotator == filters.annotator)
     return query
 
 
